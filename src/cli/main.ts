@@ -1,0 +1,26 @@
+import { Command, CommanderError } from 'commander';
+import { BosunError } from '../errors.js';
+import { commands } from './commands/index.js';
+
+const program = new Command('bosun')
+  .description('container supply-chain security: scan, SBOM, sign/attest, store, admit, watch')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride();
+
+for (const register of commands) register(program);
+
+/** Exit codes: 0 ok; N from --exit-code when findings match; 2 BosunError; 3 a bug. */
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if (err instanceof BosunError) {
+    process.stderr.write(`bosun: ${err.code}: ${err.message}\n  hint: ${err.hint}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`bosun: internal error (a bug; please report it)\n${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = 3;
+  }
+}
