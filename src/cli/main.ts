@@ -1,10 +1,13 @@
 import { Command, CommanderError } from 'commander';
+import { createRequire } from 'node:module';
 import { BosunError } from '../errors.js';
 import { commands } from './commands/index.js';
 
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
 const program = new Command('bosun')
   .description('container supply-chain security: scan, SBOM, sign/attest, store, admit, watch')
-  .version('0.1.0')
+  .version(version)
   .showHelpAfterError()
   .exitOverride();
 

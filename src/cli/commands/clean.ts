@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+import { BlobCache, defaultCacheDir } from '../../oci/blob-cache.js';
+
+/** `bosun clean`: empties the local blob cache. */
+export function registerClean(program: Command): void {
+  program
+    .command('clean')
+    .description('delete the local blob cache (safe while other bosun processes run)')
+    .option('--cache-dir <dir>', 'cache directory', defaultCacheDir())
+    .action(async (opts: { cacheDir: string }) => {
+      await new BlobCache(opts.cacheDir).clean();
+      process.stderr.write(`removed cached blobs in ${opts.cacheDir}\n`);
+    });
+}

@@ -1,0 +1,28 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, mkdir, writeFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
+const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+
+test('--version prints the package version and exits 0', () => {
+  const r = run('--version');
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
+});
+
+test('an unknown command exits 2', () => {
+  assert.equal(run('no-such-command').status, 2);
+});
+
+test('clean empties the cache directory it is given', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'bosun-clean-'));
+  await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
+  await writeFile(join(dir, 'blobs', 'sha256', 'ab'), 'x');
+  const r = run('clean', '--cache-dir', dir);
+  assert.equal(r.status, 0);
+  assert.deepEqual(await readdir(dir), []);
+});
