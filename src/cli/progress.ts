@@ -33,16 +33,15 @@ export class Progress {
   track(size: number): Transform {
     this.total += size;
     this.blobs++;
-    const self = this;
     return new Transform({
-      transform(chunk: Buffer, _e, cb: TransformCallback) {
-        self.done += chunk.length;
-        self.draw(false);
+      transform: (chunk: Buffer, _e, cb: TransformCallback) => {
+        this.done += chunk.length;
+        this.draw(false);
         cb(null, chunk);
       },
-      flush(cb) {
-        self.finishedBlobs++;
-        self.draw(true);
+      flush: (cb) => {
+        this.finishedBlobs++;
+        this.draw(true);
         cb();
       },
     });
