@@ -61,7 +61,7 @@ export async function tarOf(entries: readonly LayerEntry[]): Promise<Buffer> {
   for (const e of entries) {
     const type = e.type ?? (e.linkTarget !== undefined ? 'symlink' : 'file');
     const tarType = ({ file: 'file', dir: 'directory', symlink: 'symlink', hardlink: 'link' } as const)[type];
-    const header: tar.Header = { name: e.path, type: tarType, mtime: fixedTime, uid: e.uid ?? 0, gid: e.gid ?? 0 };
+    const header: Partial<tar.Header> & { name: string } = { name: e.path, type: tarType, mtime: fixedTime, uid: e.uid ?? 0, gid: e.gid ?? 0 };
     header.mode = e.mode ?? (type === 'file' ? 0o644 : type === 'dir' ? 0o755 : 0o777);
     if (type === 'symlink' || type === 'hardlink') header.linkname = e.linkTarget ?? '';
     await new Promise<void>((resolve, reject) => {
