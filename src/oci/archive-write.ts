@@ -19,7 +19,7 @@ export interface ArchiveWriteOptions {
 }
 
 // A lowercase repository (registry host and port allowed), a colon, then a tag.
-const tagPattern = /^[a-z0-9][a-z0-9._\/:-]*:[\w][\w.-]{0,127}$/;
+const tagPattern = /^[a-z0-9][a-z0-9._/:-]*:[\w][\w.-]{0,127}$/;
 
 interface Member {
   name: string;

@@ -31,7 +31,7 @@ export interface LayoutSelector {
 
 export type ResolvedManifest = { kind: 'image'; image: Image } | { kind: 'index'; index: ImageIndex };
 
-export interface ReadOptions extends Partial<Omit<FromCoreOptions, 'name'>> {}
+export type ReadOptions = Partial<Omit<FromCoreOptions, 'name'>>;
 
 function tagsOf(index: Index): string[] {
   return index.manifests.map((d) => d.annotations?.[refNameAnnotation]).filter((t): t is string => t !== undefined);

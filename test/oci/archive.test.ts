@@ -163,7 +163,7 @@ test('archive: truncated and corrupt tars fail with OCI_SOURCE_INVALID', async (
   const dir = await tempDir('archive-trunc');
   const good = await hostileArchive(() => undefined);
   const corrupt = Buffer.from(good);
-  corrupt[10] ^= 0x55; // inside the first header's name: the checksum no longer matches
+  corrupt[10] = corrupt[10]! ^ 0x55; // inside the first header's name: the checksum no longer matches
   for (const [name, data] of [['cut.tar', good.subarray(0, 1500)], ['corrupt.tar', corrupt]] as const) {
     await writeFile(join(dir, name), data);
     await assert.rejects(archive.image(join(dir, name)), (e) => isBosunError(e, 'OCI_SOURCE_INVALID'), name);

@@ -102,7 +102,7 @@ const hostile: Hostile[] = [
   { name: 'index.json over the size cap', code: 'LIMIT_EXCEEDED', spoil: (dir) => writeFile(join(dir, 'index.json'), `{"schemaVersion":2,"manifests":[]${' '.repeat(5 * 1024 * 1024)}}`) },
   { name: 'a layer blob that does not match its digest', code: 'OCI_DIGEST_MISMATCH', spoil: async (dir, m) => {
     const b = await readFile(blob(dir, m.layer));
-    b[b.length - 1] ^= 0xff;
+    b[b.length - 1] = b[b.length - 1]! ^ 0xff;
     await writeFile(blob(dir, m.layer), b);
   } },
   { name: 'a substituted manifest blob', code: 'OCI_DIGEST_MISMATCH', spoil: async (dir, m) => {
