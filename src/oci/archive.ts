@@ -4,10 +4,10 @@ import { BosunError } from '../errors.js';
 import { sniffCompression } from './decompress.js';
 import { digestOf, type Digest } from './digest.js';
 import { getFromStore, readManifestBlob, storeImage, toImage, type ReadOptions } from './layout.js';
-import { readLayoutIndex, tarStore } from './layout-store.js';
+import { blobPath, readLayoutIndex, tarStore } from './layout-store.js';
 import { limits } from './limits.js';
 import { parseConfig } from './manifest.js';
-import { isImageManifest, MediaTypes } from './media-types.js';
+import { isImageManifest, isIndex, MediaTypes } from './media-types.js';
 import { fromCore } from './partial.js';
 import { readAll } from './read-all.js';
 import { localTar, type SpoolOptions, type TarSource } from './spool.js';
@@ -166,16 +166,25 @@ async function synthesize(idx: TarIndex, entry: ArchiveEntry, what: string): Pro
 /**
  * Docker 25+ archives also hold an OCI layout; when it has the manifest of the selected
  * image (same config), that real manifest is used, so the digest is the one the image has
- * in a registry rather than a synthesized one.
+ * in a registry rather than a synthesized one. Entries that are indexes are searched one
+ * level down; children whose blobs the archive lacks (other platforms) are passed over.
  */
 async function embeddedImage(idx: TarIndex, configName: string, what: string, opts: ReadOptions): Promise<Image | undefined> {
   if (!idx.entries.has('index.json') || !idx.entries.has('oci-layout')) return undefined;
   const store = tarStore(idx, what);
-  const { index } = await readLayoutIndex(store);
-  const configHex = /([a-f0-9]{64})(\.json)?$/.exec(safeEntryName(configName, what))?.[1];
-  for (const desc of index.manifests.filter((d) => isImageManifest(d.mediaType))) {
+  const wantConfig = `sha256:${/([a-f0-9]{64})(\.json)?$/.exec(safeEntryName(configName, what))?.[1]}`;
+  const candidates: Descriptor[] = [];
+  for (const desc of (await readLayoutIndex(store)).index.manifests) {
+    if (isImageManifest(desc.mediaType)) candidates.push(desc);
+    else if (isIndex(desc.mediaType) && idx.entries.has(blobPath(desc.digest))) {
+      const { parsed } = await readManifestBlob(store, desc);
+      if (parsed.kind === 'index') candidates.push(...parsed.index.manifests.filter((d) => isImageManifest(d.mediaType)));
+    }
+  }
+  for (const desc of candidates) {
+    if (!idx.entries.has(blobPath(desc.digest))) continue;
     const { raw, parsed } = await readManifestBlob(store, desc);
-    if (parsed.kind === 'manifest' && parsed.manifest.config.digest === `sha256:${configHex}`) return storeImage(store, raw, desc.digest, opts);
+    if (parsed.kind === 'manifest' && parsed.manifest.config.digest === wantConfig) return storeImage(store, raw, desc.digest, opts);
   }
   return undefined;
 }

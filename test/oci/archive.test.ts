@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { isBosunError } from '../../src/errors.js';
 import * as archive from '../../src/oci/archive.js';
 import { digestOf, hexOf } from '../../src/oci/digest.js';
-import { ImageBuilder, tarOf } from '../../src/oci/image-builder.js';
+import { buildIndex, ImageBuilder, tarOf } from '../../src/oci/image-builder.js';
 import * as layout from '../../src/oci/layout.js';
 import { snapshot, tempDir, twoLayerImage } from './source-helpers.js';
 
@@ -93,6 +93,19 @@ test('OCI layout inside a tar: plain layout, and Docker 25+ save with manifest.j
   const back = await archive.image(join(dir, 'docker25.tar'), { ref: 'app:v1' });
   assert.equal(await back.digest(), await img.digest());
   assert.deepEqual(await plainOf(back), await plainOf(img));
+});
+
+test('Docker 25+ save of a multi-platform image: the manifest is found through the index', async () => {
+  const dir = await tempDir('archive-oci-index');
+  const amd = await twoLayerImage('amd64');
+  const arm = await twoLayerImage('arm64');
+  const lay = join(dir, 'lay');
+  await layout.write(lay, await buildIndex([amd, arm]), { tag: 'v1' });
+  const m = await arm.manifest();
+  const manifestJson = [{ Config: `blobs/sha256/${hexOf(m.config.digest)}`, RepoTags: ['app:v1'], Layers: m.layers.map((l) => `blobs/sha256/${hexOf(l.digest)}`) }];
+  await writeFile(join(lay, 'manifest.json'), JSON.stringify(manifestJson));
+  run('tar', ['-C', lay, '-cf', join(dir, 'docker25.tar'), '.']);
+  assert.equal(await (await archive.image(join(dir, 'docker25.tar'))).digest(), await arm.digest());
 });
 
 test('multi-image archive: ambiguous without a selector, picks by RepoTags or index', async () => {
