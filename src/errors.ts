@@ -44,6 +44,9 @@ export const codes = {
 
   // --- cache
   CACHE_FAILED: { meaning: 'the local blob cache could not be read or written', hint: 'check --cache-dir permissions and free space, or run `bosun clean`' },
+
+  // --- oci: image sources (layout, docker-archive)
+  OCI_SELECTOR_AMBIGUOUS: { status: 400, meaning: 'an OCI layout or docker-archive holds several images and none was named', hint: 'name one: oci:DIR:TAG, or docker-archive:FILE:REPO:TAG (or :@N for the Nth image); the message lists what is there' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;
