@@ -44,6 +44,9 @@ export const codes = {
 
   // --- cache
   CACHE_FAILED: { meaning: 'the local blob cache could not be read or written', hint: 'check --cache-dir permissions and free space, or run `bosun clean`' },
+
+  // --- oci: squashed file trees (layers)
+  OCI_FILE_NOT_CAPTURED: { meaning: 'a file\'s content was not captured while reading the layers (its path matched no registered glob, or it is a hard link to such a file)', hint: 'add a glob for the file (and for hard link or symlink targets) to the cataloger that reads it' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;
