@@ -1,9 +1,8 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { BosunError, type ErrorCode } from '../errors.js';
 
 /** Where a captured file's bytes are: memory, a spill file, or nowhere (and why). */
@@ -47,8 +46,7 @@ export class ContentStore {
    */
   async capture(entry: Readable, size: number, what: string): Promise<Content> {
     if (size > this.lim.maxFileBytes || this.totalUsed + size > this.lim.maxTotalBytes) {
-      entry.resume();
-      await new Promise<void>((resolve, reject) => entry.once('end', resolve).once('error', reject));
+      for await (const _ of entry); // drain: the archive goes on past this file
       const cap = size > this.lim.maxFileBytes ? `the ${this.lim.maxFileBytes}-byte file cap` : `the ${this.lim.maxTotalBytes}-byte total cap`;
       return { state: 'missing', code: 'LIMIT_EXCEEDED', reason: `${what}: ${size} bytes is over ${cap}; not captured` };
     }
@@ -60,7 +58,14 @@ export class ContentStore {
       return { state: 'memory', data: Buffer.concat(chunks) };
     }
     const file = join(await this.spillDir(), String(this.seq++));
-    await pipeline(entry, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
+    // A plain loop rather than pipeline(): tar-stream's entries are streamx streams, whose
+    // errors node's pipeline does not always see.
+    const fh = await open(file, 'wx', 0o600);
+    try {
+      for await (const c of entry) await fh.write(c as Buffer);
+    } finally {
+      await fh.close();
+    }
     return { state: 'spilled', file, size };
   }
 
