@@ -20,8 +20,8 @@ export interface TarEntry {
 export async function makeTar(entries: readonly TarEntry[]): Promise<Buffer> {
   const p = pack();
   const out: Buffer[] = [];
-  p.on('data', (c: Buffer) => out.push(c));
-  const done = new Promise((resolve) => p.on('end', resolve));
+  p.on('data', (c: unknown) => out.push(c as Buffer));
+  const done = new Promise<void>((resolve) => p.on('end', () => resolve()));
   for (const e of entries) {
     const type = e.type ?? (e.path.endsWith('/') ? 'directory' : e.linkname !== undefined ? 'symlink' : 'file');
     const body = type === 'file' ? Buffer.from(e.content ?? '') : undefined;
