@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Header } from 'tar-stream';
 import { isBosunError, type ErrorCode } from '../errors.js';
 import type { ContentStore } from './content-store.js';
-import { checkLinkTarget, normalizeEntryPath, toImagePath } from './paths.js';
+import { checkLinkTarget, maxPathBytes, normalizeEntryPath, toImagePath } from './paths.js';
 import type { Resolved, TreeIndex, TreeNode } from './tree-index.js';
 
 /** What applying one layer's entries needs. */
@@ -36,6 +36,10 @@ export async function applyEntry(ctx: ApplyContext, header: Header, body: Readab
   const parent = resolveOrRecord(ctx, dirParts, ctx.layer);
   if (!parent) return;
   const parts = [...parent.parts, name];
+  if (Buffer.byteLength(toImagePath(parts)) > maxPathBytes) {
+    // Reachable through symlinked parents; bounding it bounds the tree's depth.
+    return ctx.problem('OCI_PATH_UNSAFE', toImagePath(parts).slice(0, 200), `resolved path is longer than ${maxPathBytes} bytes; skipped`);
+  }
   switch (header.type) {
     case 'directory':
       return put(ctx, parent.node, name, { kind: 'dir', mode: header.mode ?? 0o755, size: 0, children: new Map() });
@@ -60,8 +64,8 @@ function resolveOrRecord(ctx: ApplyContext, parts: string[], createLayer?: numbe
   try {
     return ctx.index.resolve(parts, true, createLayer);
   } catch (err) {
-    if (!isBosunError(err, 'OCI_SYMLINK_LOOP')) throw err;
-    ctx.problem('OCI_SYMLINK_LOOP', toImagePath(parts), `parent directory is a symlink loop; entry skipped`);
+    if (!isBosunError(err, 'OCI_SYMLINK_LOOP', 'OCI_PATH_UNSAFE')) throw err;
+    ctx.problem(err.code, toImagePath(parts), `parent directory: ${err.message}; entry skipped`);
     return undefined;
   }
 }

@@ -1,5 +1,5 @@
 import { BosunError } from '../errors.js';
-import { maxSymlinkHops, toImagePath } from './paths.js';
+import { maxPathBytes, maxSymlinkHops, toImagePath } from './paths.js';
 import type { Content } from './content-store.js';
 import type { FileKind } from './types.js';
 
@@ -26,6 +26,10 @@ export interface Resolved {
   parts: string[];
   node: TreeNode;
 }
+
+// The deepest directory a PATH_MAX-long path can name; creating deeper ones (through symlinked
+// parents) is refused so the tree's depth stays bounded.
+const maxCreateDepth = maxPathBytes / 2;
 
 interface Frame {
   name: string;
@@ -55,7 +59,7 @@ export class TreeIndex {
    * a tar entry), missing or non-directory components become directories of that layer, as tar
    * extraction creates parents.
    * Returns undefined when a component is missing or not a directory; throws OCI_SYMLINK_LOOP
-   * after 40 symlinks.
+   * after 40 symlinks, and OCI_PATH_UNSAFE when creating directories deeper than PATH_MAX allows.
    */
   resolve(parts: readonly string[], followLast: boolean, createLayer?: number): Resolved | undefined {
     const pending = [...parts].reverse();
@@ -82,6 +86,9 @@ export class TreeIndex {
         continue;
       }
       if (createLayer !== undefined && child?.kind !== 'dir') {
+        if (stack.length > maxCreateDepth) {
+          throw new BosunError('OCI_PATH_UNSAFE', `"${toImagePath(parts)}": resolves deeper than ${maxCreateDepth} directories`);
+        }
         child = this.newNode({ kind: 'dir', mode: 0o755, size: 0, layer: createLayer, seen: createLayer, children: new Map() });
         this.put(dir, name, child);
       }
@@ -135,9 +142,13 @@ export class TreeIndex {
 
   /** spec: layer.md opaque whiteout: hides every lower-layer child of `dir`, recursively. */
   opaque(dir: TreeNode, layer: number): void {
-    for (const [name, child] of [...(dir.children ?? [])]) {
-      if (child.seen < layer) this.remove(dir, name);
-      else if (child.kind === 'dir') this.opaque(child, layer);
+    const dirs = [dir]; // a loop, not recursion: hostile trees can be deep
+    while (dirs.length > 0) {
+      const d = dirs.pop()!;
+      for (const [name, child] of [...(d.children ?? [])]) {
+        if (child.seen < layer) this.remove(d, name);
+        else if (child.kind === 'dir') dirs.push(child);
+      }
     }
   }
 

@@ -58,6 +58,14 @@ test('squash: a hard link to a missing file is listed but cannot be opened', asy
   await tree.close();
 });
 
+test('squash: a path grown past 4096 bytes through symlinked parents is skipped', async () => {
+  const deep = 'd/'.repeat(1500);
+  const { image } = makeImage([await makeTar([{ path: 'l', linkname: deep }, { path: 'm', linkname: `/l/${deep}` }]), await makeTar([f('m/x')])]);
+  const tree = await squash(image, ['**']);
+  assert.deepEqual(tree.problems.map((p) => p.code), ['OCI_PATH_UNSAFE']);
+  await tree.close();
+});
+
 test('squash: an entry below a symlink loop is skipped with OCI_SYMLINK_LOOP', async () => {
   const { image } = makeImage([await makeTar([{ path: 'a', linkname: 'b' }, { path: 'b', linkname: 'a' }]), await makeTar([f('a/x')])]);
   const tree = await squash(image, ['**']);
