@@ -34,6 +34,16 @@ export interface ClosableFileTree extends FileTree, AsyncDisposable {
   close(): Promise<void>;
 }
 
+/** What `squash` hands over to the tree it built. */
+export interface SquashedTreeParts {
+  index: TreeIndex;
+  store: ContentStore;
+  diffIds: readonly Digest[];
+  problems: readonly TreeProblem[];
+  problemsDropped: number;
+  entries: number;
+}
+
 /**
  * The squashed view of an image built by `squash`. Entries come from the registered globs only;
  * `glob` yields files and hard links in byte order of path; `stat` follows symlinks (never above
@@ -42,13 +52,18 @@ export interface ClosableFileTree extends FileTree, AsyncDisposable {
  * otherwise).
  */
 export class SquashedTree implements ClosableFileTree {
-  constructor(
-    private readonly index: TreeIndex,
-    private readonly store: ContentStore,
-    private readonly diffIds: readonly Digest[],
-    readonly problems: readonly TreeProblem[],
-    readonly problemsDropped: number,
-  ) {}
+  readonly problems: readonly TreeProblem[];
+  readonly problemsDropped: number;
+  /** Tar entries read across all layers, and paths the tree tracks (its memory footprint). */
+  readonly stats: { entries: number; trackedPaths: number };
+  private readonly index: TreeIndex;
+  private readonly store: ContentStore;
+  private readonly diffIds: readonly Digest[];
+
+  constructor(parts: SquashedTreeParts) {
+    ({ index: this.index, store: this.store, diffIds: this.diffIds, problems: this.problems, problemsDropped: this.problemsDropped } = parts);
+    this.stats = { entries: parts.entries, trackedPaths: parts.index.size };
+  }
 
   async *glob(patterns: readonly string[]): AsyncIterable<FileEntry> {
     const isMatch = globMatcher(patterns);

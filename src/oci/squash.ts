@@ -70,7 +70,7 @@ export async function squash(image: Image, globs: readonly string[], opts: Squas
     await store.close();
     throw err;
   }
-  return new SquashedTree(index, store, diffIds, log.problems, log.dropped());
+  return new SquashedTree({ index, store, diffIds, problems: log.problems, problemsDropped: log.dropped(), entries });
 }
 
 function problemLog(max: number): { problems: TreeProblem[]; add(p: TreeProblem): void; dropped(): number } {

@@ -67,3 +67,23 @@ test('squash tree: opening a path that matched no glob fails with OCI_FILE_NOT_C
   assert.equal(await tree.stat('/f/1'), undefined);
   await tree.close();
 });
+
+test('squash tracks directories and matches only: 5,000 unmatched files cost no paths', async () => {
+  const entries = Array.from({ length: 5_000 }, (_, i) => ({ path: `usr/share/d${i % 50}/f${i}`, content: 'x' }));
+  const { image } = makeImage([await makeTar(entries), await makeTar([{ path: 'usr/share/d1/keep', content: 'k' }])]);
+  const tree = await squash(image, ['**/keep']);
+  // root + usr + share + 50 directories + the one captured file
+  assert.deepEqual(tree.stats, { entries: 5_001, trackedPaths: 1 + 2 + 50 + 1 });
+  await tree.close();
+});
+
+for (const compression of ['gzip', 'zstd', 'none'] as const) {
+  test(`squash reads ${compression} layers`, async () => {
+    const { image, diffIds } = makeImage([await files([3]), await makeTar([{ path: 'f/1', content: 'second' }])], { compression });
+    const tree = await squash(image, ['f/*']);
+    const got = [];
+    for await (const e of tree.glob(['**'])) got.push([e.path, await text(await tree.open(e)), e.layer]);
+    assert.deepEqual(got, [['/f/0', '000', diffIds[0]], ['/f/1', 'second', diffIds[1]]]);
+    await tree.close();
+  });
+}
