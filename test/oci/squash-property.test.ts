@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { BosunError } from '../../src/errors.js';
 import { squash } from '../../src/oci/squash.js';
 import { makeImage, makeTar, text, type TarEntry } from '../helpers/layer-image.js';
@@ -72,7 +75,7 @@ test('property: squash agrees with the naive reference on random layer stacks', 
       await tree.close();
       assert.deepEqual(got, reference(layers));
     }),
-    { numRuns: 150 },
+    { numRuns: 60 },
   );
 });
 
@@ -90,6 +93,52 @@ test('property: corrupted layers fail only with a BosunError, never hang', async
         assert.ok(err instanceof BosunError, String(err));
       }
     }),
-    { numRuns: 150 },
+    { numRuns: 60 },
+  );
+});
+
+// Random trees of files, directories and relative symlinks (never climbing above the root, so
+// the kernel's answer is the chroot answer) are written both as a layer and to a real directory;
+// `stat` must resolve every path where the kernel's realpath(3) does.
+const names = ['a', 'b', 'l0', 'l1', 'l2'];
+const linkTree = fc.record({
+  files: fc.uniqueArray(fc.array(fc.constantFrom('a', 'b'), { minLength: 1, maxLength: 3 }), { maxLength: 6, selector: (p) => p.join('/') }),
+  links: fc.array(fc.record({ dir: fc.nat(6), ups: fc.nat(3), to: fc.array(fc.constantFrom(...names), { maxLength: 3 }) }), { maxLength: 3 }),
+  queries: fc.array(fc.array(fc.constantFrom(...names), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 8 }),
+});
+
+test('property: squash stat resolves symlinks as the kernel does (relative links)', async () => {
+  await fc.assert(
+    fc.asyncProperty(linkTree, async ({ files, links, queries }) => {
+      const fileSet = files.filter((p) => !files.some((q) => q.length > p.length && q.slice(0, p.length).join('/') === p.join('/')));
+      const dirs = ['', ...new Set(fileSet.flatMap((p) => p.slice(0, -1).map((_, i) => p.slice(0, i + 1).join('/'))))];
+      const used = new Set([...fileSet.map((p) => p.join('/')), ...dirs]);
+      const entries: TarEntry[] = fileSet.map((p) => ({ path: p.join('/'), content: p.join('/') }));
+      links.forEach((l, i) => {
+        const dir = dirs[l.dir % dirs.length]!;
+        const path = dir ? `${dir}/l${i}` : `l${i}`;
+        const depth = dir ? dir.split('/').length : 0;
+        const target = [...Array(Math.min(l.ups, depth)).fill('..'), ...l.to].join('/') || '.';
+        if (!used.has(path)) entries.push({ path, linkname: target });
+      });
+      const root = await mkdtemp(join(tmpdir(), 'bosun-prop-'));
+      try {
+        for (const e of entries) {
+          await mkdir(dirname(join(root, e.path)), { recursive: true });
+          if (e.linkname !== undefined) await symlink(e.linkname, join(root, e.path));
+          else await writeFile(join(root, e.path), e.content ?? '');
+        }
+        const { image } = makeImage([await makeTar(entries)], { compression: 'none' });
+        const tree = await squash(image, ['**']);
+        for (const q of queries) {
+          const kernel = await realpath(join(root, ...q)).then((r) => '/' + relative(root, r), () => undefined);
+          assert.equal((await tree.stat(q.join('/')))?.path, kernel, q.join('/'));
+        }
+        await tree.close();
+      } finally {
+        await rm(root, { recursive: true });
+      }
+    }),
+    { numRuns: 60 },
   );
 });
