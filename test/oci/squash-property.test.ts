@@ -75,7 +75,7 @@ test('property: squash agrees with the naive reference on random layer stacks', 
       await tree.close();
       assert.deepEqual(got, reference(layers));
     }),
-    { numRuns: 60 },
+    { numRuns: 100 },
   );
 });
 
