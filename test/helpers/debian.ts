@@ -10,7 +10,16 @@ const debDir = resolve(import.meta.dirname, '../fixtures/build/debs');
 export function debFile(name: string): string {
   mkdirSync(debDir, { recursive: true });
   const find = () => readdirSync(debDir).find((f) => f.startsWith(`${name}_`) && f.endsWith('.deb'));
-  if (!find()) execFileSync('apt-get', ['download', '-q', name], { cwd: debDir, stdio: 'ignore' });
+  if (!find()) {
+    const download = () => execFileSync('apt-get', ['download', '-q', name], { cwd: debDir, stdio: 'ignore' });
+    try {
+      download();
+    } catch {
+      // A fresh machine may have no package lists yet.
+      execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore' });
+      download();
+    }
+  }
   const f = find();
   if (!f) throw new Error(`apt-get download ${name} produced no .deb`);
   return join(debDir, f);
