@@ -89,6 +89,7 @@ async function main(): Promise<void> {
   console.log(`image: ${layers.length} gzip layers, ${gzMb.toFixed(0)} MB compressed, ${mb.toFixed(0)} MB unpacked`);
 
   let captured = 0;
+  let peakRss = 0;
   const t = await bestTimes({
     baseline: async () => {
       for (const l of layers) {
@@ -99,9 +100,14 @@ async function main(): Promise<void> {
     verified: () => readEveryLayer(imageOf(layers, true)),
     unverifiedDiff: () => readEveryLayer(imageOf(layers, false)),
     squashed: async () => {
-      await using tree = await squash(imageOf(layers, true), catalogerGlobs);
-      captured = 0;
-      for await (const _ of tree.glob(['**'])) captured++;
+      const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+      try {
+        await using tree = await squash(imageOf(layers, true), catalogerGlobs);
+        captured = 0;
+        for await (const _ of tree.glob(['**'])) captured++;
+      } finally {
+        clearInterval(sampler);
+      }
     },
   });
   const baseline = t.baseline!;
@@ -110,6 +116,7 @@ async function main(): Promise<void> {
   row('bosun read, digest + diffID verified', t.verified!);
   row('bosun read, digest verified, diffID not', t.unverifiedDiff!);
   row(`bosun squash, ${catalogerGlobs.length} cataloger globs (${captured} files captured)`, t.squashed!);
+  console.log(`peak RSS during squash: ${(peakRss / 1e6).toFixed(0)} MB`);
 }
 
 await main();
