@@ -30,6 +30,8 @@ function kindOf(st: Stats): FileKind {
   return 'other';
 }
 
+const swapped = (path: string) => new BosunError('OCI_PATH_UNSAFE', `"${path}" changed while being opened; refusing to follow it`);
+
 const isMissing = (err: unknown) => ['ENOENT', 'ENOTDIR', 'ELOOP'].includes((err as NodeJS.ErrnoException).code ?? '');
 
 /**
@@ -92,12 +94,14 @@ export class RootfsTree implements ClosableFileTree {
     if (!f?.st.isFile()) throw new BosunError('OCI_FILE_NOT_CAPTURED', `"${entry.path}": not a regular file in the rootfs`);
     const abs = join(this.root, ...f.parts);
     const fh = await open(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch((err: unknown) => {
+      // ELOOP: O_NOFOLLOW met a symlink that was a regular file when resolved.
+      if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw swapped(entry.path);
       throw new BosunError('IO_FAILED', `cannot open "${entry.path}" in the rootfs`, { cause: err });
     });
     const [now, real] = await Promise.all([fh.stat(), realpath(abs).catch(() => '')]);
     if (now.ino !== f.st.ino || now.dev !== f.st.dev || !real.startsWith(this.prefix)) {
       await fh.close();
-      throw new BosunError('OCI_PATH_UNSAFE', `"${entry.path}" changed while being opened; refusing to follow it`);
+      throw swapped(entry.path);
     }
     return fh.createReadStream();
   }

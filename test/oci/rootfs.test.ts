@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isBosunError } from '../../src/errors.js';
@@ -88,5 +88,28 @@ const failing = [
 for (const c of failing) {
   test(`rootfs fails with ${c.code}: ${c.name}`, async () => {
     await assert.rejects(rootfsTree(c.dir(), ['**'], c.opts), (e) => isBosunError(e, c.code));
+  });
+}
+
+// A race cannot be timed from outside, so these wrap `resolve` to swap the file right after it
+// was resolved, exactly where a concurrent attacker would.
+const swaps = [
+  { name: 'replaced by a symlink out of the root', swap: (p: string) => rm(p).then(() => symlink(join(outside, 'secret'), p)) },
+  // Written before the old one is gone, so the filesystem cannot hand the same inode back.
+  { name: 'replaced by another file', swap: (p: string) => writeFile(p + '.new', 'other').then(() => rename(p + '.new', p)) },
+];
+for (const c of swaps) {
+  test(`rootfs open refuses a file ${c.name} after it was resolved`, async () => {
+    const victim = join(root, 'etc/victim');
+    await writeFile(victim, 'v');
+    const tree = await rootfsTree(root, []);
+    const resolve = tree.resolve.bind(tree);
+    tree.resolve = async (path, follow) => {
+      const found = await resolve(path, follow);
+      await c.swap(victim);
+      return found;
+    };
+    await assert.rejects(tree.open({ path: '/etc/victim', kind: 'file', size: 1, mode: 0o644 }), (e) => isBosunError(e, 'OCI_PATH_UNSAFE'));
+    await rm(victim);
   });
 }
