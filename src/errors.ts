@@ -47,6 +47,9 @@ export const codes = {
 
   // --- oci: image sources (layout, docker-archive)
   OCI_SELECTOR_AMBIGUOUS: { status: 400, meaning: 'an OCI layout or docker-archive holds several images and none was named', hint: 'name one: oci:DIR:TAG, or docker-archive:FILE:REPO:TAG (or :@N for the Nth image); the message lists what is there' },
+
+  // --- oci: squashed file trees (layers)
+  OCI_FILE_NOT_CAPTURED: { meaning: 'a file\'s content was not captured while reading the layers (its path matched no registered glob, or it is a hard link to such a file)', hint: 'add a glob for the file (and for hard link or symlink targets) to the cataloger that reads it' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;
