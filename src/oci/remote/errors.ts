@@ -61,7 +61,7 @@ export async function readBounded(body: Readable, max: number): Promise<Buffer> 
   } catch {
     // The body is only used for an error message; a broken one leaves the status to speak.
   } finally {
-    body.destroy();
+    discard(body);
   }
   return Buffer.concat(chunks);
 }
@@ -96,4 +96,15 @@ export async function errorFromResponse(ctx: ResponseErrorContext): Promise<Bosu
   const detail = parsed ? `${clean(parsed.code)}${parsed.message ? `: ${clean(parsed.message)}` : ''}` : `HTTP ${ctx.status}`;
   const tries = ctx.attempts && ctx.attempts > 1 ? ` (after ${ctx.attempts} attempts)` : '';
   return new BosunError(code, `${ctx.what}: registry answered ${ctx.status} ${detail}${tries}`);
+}
+
+/**
+ * Throws a response body away without an unhandled error (undici reports an abandoned body as
+ * an error); a small remainder is read so the keep-alive connection can be reused.
+ */
+export function discard(body: Readable): void {
+  body.on('error', () => undefined);
+  const dump = (body as { dump?: (o: { limit: number }) => Promise<void> }).dump;
+  if (typeof dump === 'function') dump.call(body, { limit: 64 * 1024 }).catch(() => undefined);
+  else body.destroy();
 }

@@ -5,6 +5,7 @@ import { limits } from '../limits.js';
 import { manifestAccept } from '../media-types.js';
 import { readAll } from '../read-all.js';
 import type { Descriptor } from '../types.js';
+import { discard } from './errors.js';
 import type { Session } from './session.js';
 
 /** Manifest bytes as the registry stored them, verified against the digest they answer to. */
@@ -49,7 +50,7 @@ export async function fetchManifest(session: Session, id: string, name: string):
   });
   const declared = Number(header(res.headers['content-length']));
   if (declared > limits.manifestBytes) {
-    res.body.destroy();
+    discard(res.body);
     throw new BosunError('LIMIT_EXCEEDED', `${what}: ${declared} bytes is over the ${limits.manifestBytes}-byte manifest limit`);
   }
   const raw = await readAll(guardBody(res.body, what), limits.manifestBytes, what);

@@ -7,6 +7,7 @@ import { fromCore } from '../partial.js';
 import { formatReference, identifierOf, parseReference, type Reference } from '../reference.js';
 import type { Descriptor, Image, ImageCore, ImageIndex, Index, Platform } from '../types.js';
 import { fetchManifest, mediaTypeOf, openBlob, type FetchedManifest } from './fetch.js';
+import { discard } from './errors.js';
 import type { RemoteOptions } from './options.js';
 import { Session } from './session.js';
 
@@ -100,7 +101,7 @@ export async function resolve(ref: string | Reference, opts: RemoteOptions = {})
     method: 'HEAD', path: `/v2/${r.repository}/manifests/${identifierOf(r)}`, headers: { accept: manifestAccept },
     what: `HEAD manifest ${name}`, expect: [200, 400, 405, 501], notFound: 'OCI_MANIFEST_UNKNOWN',
   });
-  res.body.destroy();
+  discard(res.body);
   const digest = header(res.headers['docker-content-digest']);
   const mediaType = mediaTypeOf(res.headers['content-type']);
   const size = Number(header(res.headers['content-length']));

@@ -2,7 +2,7 @@ import type { ErrorCode } from '../../errors.js';
 import { apiHost } from '../reference.js';
 import { basicHeader, fetchToken, parseChallenge, type Challenge } from './auth.js';
 import { resolveCredentials, type ResolvedCredentials } from './credentials.js';
-import { errorFromResponse } from './errors.js';
+import { discard, errorFromResponse } from './errors.js';
 import { defaultUserAgent, type RemoteOptions } from './options.js';
 import { isTlsProtocolError, Transport, type HttpMethod, type HttpRequest, type HttpResponse } from './transport.js';
 
@@ -54,7 +54,7 @@ export class Session {
     let res = await this.send(req, false);
     if (res.status === 401) {
       const renewed = parseChallenge(res.headers['www-authenticate']);
-      res.body.destroy();
+      discard(res.body);
       if (renewed) this.learn(renewed);
       res = await this.send(req, true);
     }
@@ -96,7 +96,7 @@ export class Session {
     } else if (res.status !== 200) {
       throw await errorFromResponse({ what, status: res.status, body: res.body, attempts: res.attempts, notFound: 'REGISTRY_PROTOCOL' });
     }
-    res.body.destroy();
+    discard(res.body);
   }
 
   private credentials(): Promise<ResolvedCredentials> {

@@ -10,6 +10,11 @@ import { Session } from './session.js';
 /** Bounds on `listTags`, so a hostile registry cannot make it page forever. */
 export const tagLimits = { pages: 100, tags: 100_000, pageSize: 1000 } as const;
 
+export interface ListTagsOptions extends RemoteOptions {
+  /** Tags asked for per page (`n`); default 1000. */
+  pageSize?: number;
+}
+
 const pageSchema = z.object({ tags: z.array(z.string().max(128)).nullable().optional() }).loose();
 
 // spec: distribution-spec "Listing Tags": Link: <url>; rel="next"
@@ -20,15 +25,15 @@ function nextLink(link: string | string[] | undefined): string | undefined {
 
 /**
  * Lists a repository's tags, following `Link` pagination (same origin only) up to
- * `tagLimits`. Order is the registry's (distribution sorts lexically).
+ * `tagLimits`. Order is the registry's.
  * Throws OCI_MANIFEST_UNKNOWN for an unknown repository, LIMIT_EXCEEDED, REGISTRY_*.
  */
-export async function listTags(repo: string | Pick<Reference, 'registry' | 'repository'>, opts: RemoteOptions = {}): Promise<string[]> {
+export async function listTags(repo: string | Pick<Reference, 'registry' | 'repository'>, opts: ListTagsOptions = {}): Promise<string[]> {
   const r = typeof repo === 'string' ? parseRepository(repo) : repo;
   const name = `${r.registry}/${r.repository}`;
   const session = new Session(r.registry, r.repository, 'pull', opts);
   const tags: string[] = [];
-  let path: string | URL = `/v2/${r.repository}/tags/list?n=${tagLimits.pageSize}`;
+  let path: string | URL = `/v2/${r.repository}/tags/list?n=${Math.max(1, Math.min(opts.pageSize ?? tagLimits.pageSize, tagLimits.pageSize))}`;
   for (let page = 0; page < tagLimits.pages; page++) {
     const what = `tags of ${name}`;
     const res = await session.request({ method: 'GET', path, what: `GET ${what}`, expect: [200], notFound: 'OCI_MANIFEST_UNKNOWN' });

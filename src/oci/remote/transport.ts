@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { request } from 'undici';
 import { BosunError, redactUrl } from '../../errors.js';
 import { agentFor } from './agents.js';
+import { discard } from './errors.js';
 import type { RetryOptions } from './options.js';
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -118,7 +119,7 @@ export class Transport {
         continue;
       }
       if (!retryableStatuses.has(res.status) || attempt >= this.retry.attempts) return res;
-      res.body.destroy();
+      discard(res.body);
       const hinted = parseRetryAfter(res.headers['retry-after']);
       const wait = hinted === undefined ? this.backoff(attempt) : Math.min(hinted, this.retry.maxRetryAfterMs);
       await this.pause(wait, req, `status ${res.status}`);
@@ -167,7 +168,7 @@ export class Transport {
       if (!redirectStatuses.has(res.statusCode) || typeof location !== 'string') {
         return { status: res.statusCode, headers: res.headers, body: res.body, url, attempts: attempt };
       }
-      res.body.destroy();
+      discard(res.body);
       const next = this.redirectTarget(url, location, hop, req);
       if (next.origin !== url.origin) delete headers.authorization;
       if (res.statusCode === 303 && method !== 'HEAD') {

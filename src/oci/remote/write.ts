@@ -5,6 +5,7 @@ import { limits } from '../limits.js';
 import { isIndex } from '../media-types.js';
 import { formatReference, identifierOf, parseReference, type Reference } from '../reference.js';
 import type { Descriptor, Image, ImageIndex } from '../types.js';
+import { discard } from './errors.js';
 import type { RemoteOptions } from './options.js';
 import { Session } from './session.js';
 
@@ -24,13 +25,13 @@ async function uploadBlob(session: Session, blob: Blob, name: string): Promise<v
   const what = `blob ${blob.desc.digest} to ${name}`;
   const blobPath = `/v2/${session.repository}/blobs/${blob.desc.digest}`;
   const head = await session.request({ method: 'HEAD', path: blobPath, what: `HEAD ${what}`, expect: [200, 404] });
-  head.body.destroy();
+  discard(head.body);
   if (head.status === 200) return;
   const start = await session.request({
     method: 'POST', path: `/v2/${session.repository}/blobs/uploads/`, body: new Uint8Array(0),
     what: `POST ${what}`, expect: [202],
   });
-  start.body.destroy();
+  discard(start.body);
   const location = header(start.headers.location);
   if (!location) throw new BosunError('REGISTRY_PROTOCOL', `POST ${what}: upload started without a Location`);
   const url = new URL(location, start.url);
@@ -39,7 +40,7 @@ async function uploadBlob(session: Session, blob: Blob, name: string): Promise<v
     method: 'PUT', path: url, body: blob.open, what: `PUT ${what}`, expect: [201, 204],
     headers: { 'content-type': 'application/octet-stream', 'content-length': String(blob.desc.size) },
   });
-  put.body.destroy();
+  discard(put.body);
 }
 
 async function uploadAll(session: Session, blobs: Blob[], name: string): Promise<void> {
@@ -56,7 +57,7 @@ async function putManifest(session: Session, id: string, raw: Uint8Array, desc: 
     method: 'PUT', path: `/v2/${session.repository}/manifests/${id}`, body: raw,
     headers: { 'content-type': desc.mediaType }, what: `PUT ${what}`, expect: [201, 200, 204],
   });
-  res.body.destroy();
+  discard(res.body);
   const got = header(res.headers['docker-content-digest']);
   if (got !== undefined && isDigest(got) && got !== desc.digest) {
     throw new BosunError('OCI_DIGEST_MISMATCH', `PUT ${what}: registry stored it as ${got}, expected ${desc.digest}`);
