@@ -109,16 +109,22 @@ export async function runCredentialHelper(helper: string, registry: string, env:
 
 function runHelper(program: string, input: string, env: Env): Promise<{ code: number | null; stdout: string; failure?: string }> {
   return new Promise((resolve) => {
-    const child = spawn(program, ['get'], { env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], timeout: helperTimeoutMs });
+    const child = spawn(program, ['get'], { env: env as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Our own timer: spawn's `timeout` option keeps the process alive when the program is missing.
+    const timer = setTimeout(() => child.kill('SIGKILL'), helperTimeoutMs);
+    const done = (r: { code: number | null; stdout: string; failure?: string }) => {
+      clearTimeout(timer);
+      resolve(r);
+    };
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString('utf8');
-      if (out.length > maxHelperOutputBytes) child.kill();
+      if (out.length > maxHelperOutputBytes) child.kill('SIGKILL');
     });
     // stderr is drained but never shown: helpers may echo what they were given.
     child.stderr.resume();
-    child.on('error', (err: NodeJS.ErrnoException) => resolve({ code: null, stdout: '', failure: err.code === 'ENOENT' ? 'not found on PATH' : err.code ?? 'error' }));
-    child.on('close', (code, sig) => resolve(sig ? { code: null, stdout: '', failure: `killed by ${sig}` } : { code, stdout: out }));
+    child.on('error', (err: NodeJS.ErrnoException) => done({ code: null, stdout: '', failure: err.code === 'ENOENT' ? 'not found on PATH' : err.code ?? 'error' }));
+    child.on('close', (code, sig) => done(sig ? { code: null, stdout: '', failure: `killed by ${sig}` } : { code, stdout: out }));
     child.stdin.on('error', () => undefined);
     child.stdin.end(input);
   });
