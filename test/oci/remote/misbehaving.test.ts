@@ -210,7 +210,7 @@ for (const c of substituted) {
 const badBlobs = [
   { name: 'a blob whose bytes do not match its digest', code: 'OCI_DIGEST_MISMATCH', send: (b: Buffer, res: Parameters<Handler>[1]) => {
     const flipped = Buffer.from(b);
-    flipped[flipped.length - 1] ^= 0xff;
+    flipped[0] = flipped[0]! ^ 0xff;
     res.writeHead(200, { 'content-length': flipped.length });
     res.end(flipped);
   } },
