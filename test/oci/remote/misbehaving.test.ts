@@ -72,6 +72,30 @@ test('bearer token flow: token from the realm with service and scope, cached acr
   await assert.rejects(remote.image(`${srv.host}/t/app:v1`, { ...fast, auth: { username: 'alice', password: 'nope' } }), (e) => isBosunError(e, 'REGISTRY_UNAUTHORIZED'));
 });
 
+test('an identity token is exchanged with an OAuth2 refresh_token POST', async () => {
+  const srv = await start(imageHandler(img, (req, res) => {
+    if (req.url === '/token') {
+      let body = '';
+      req.on('data', (d: Buffer) => (body += d.toString()));
+      req.on('end', () => {
+        const form = new URLSearchParams(body);
+        const ok = req.method === 'POST' && form.get('grant_type') === 'refresh_token' && form.get('refresh_token') === 'rt-1' && form.get('scope') === 'repository:t/app:pull';
+        res.writeHead(ok ? 200 : 401);
+        res.end(ok ? JSON.stringify({ access_token: 'at-1' }) : '');
+      });
+      return true;
+    }
+    if (req.headers.authorization !== 'Bearer at-1') {
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${req.headers.host}/token",service="fake"` });
+      res.end();
+      return true;
+    }
+    return false;
+  }));
+  const pulled = await remote.image(`${srv.host}/t/app:v1`, { ...fast, auth: { identityToken: 'rt-1' } });
+  assert.equal(await pulled.digest(), img.digest);
+});
+
 test('429 with Retry-After is honoured, then the pull succeeds', async () => {
   let calls = 0;
   const srv = await start(imageHandler(img, (req, res) => {
