@@ -30,6 +30,10 @@ export function mediaTypeOf(contentType: string | string[] | undefined): string 
 export function guardBody(body: Readable, what: string): Readable {
   const out = new PassThrough();
   body.on('error', (err) => {
+    if (err.name === 'AbortError' && !out.destroyed) {
+      out.destroy(new BosunError('ABORTED', `${what}: cancelled`, { cause: err }));
+      return;
+    }
     out.destroy(isBosunError(err) ? err : new BosunError('REGISTRY_UNAVAILABLE', `${what}: connection lost while reading (${(err as NodeJS.ErrnoException).code ?? err.message})`, { cause: err }));
   });
   out.on('close', () => body.destroy());

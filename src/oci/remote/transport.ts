@@ -74,6 +74,17 @@ export function describeUrl(u: URL): string {
   return redactUrl(`${u.origin}${u.pathname}`);
 }
 
+/**
+ * True when `url` addresses `host[:port]` as users write it; an explicit default port
+ * (`example.com:443`) matches the URL that omits it.
+ */
+export function isSameHost(url: URL, host: string): boolean {
+  const reg = new URL(`x://${host}`);
+  if (reg.hostname !== url.hostname) return false;
+  if (reg.port === '') return url.port === '';
+  return (url.port || (url.protocol === 'https:' ? '443' : '80')) === reg.port;
+}
+
 /** Parses `Retry-After` (seconds or an HTTP date) into milliseconds. */
 export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
   const v = Array.isArray(value) ? value[0] : value;
@@ -200,7 +211,7 @@ export class Transport {
   }
 
   private async exchange(method: HttpMethod, url: URL, headers: Record<string, string>, body: HttpRequest['body']) {
-    const isRegistry = url.host === this.opts.registryHost;
+    const isRegistry = isSameHost(url, this.opts.registryHost);
     const dispatcher = agentFor({ verify: !(isRegistry && this.opts.insecure), ...(this.opts.caFile ? { caFile: this.opts.caFile } : {}) });
     const payload = typeof body === 'function' ? await body() : body;
     return request(url, { method, headers, body: payload, dispatcher, signal: this.opts.signal });

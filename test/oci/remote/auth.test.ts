@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { parseChallenge, type Challenge } from '../../../src/oci/remote/auth.js';
 import { resolveCredentials } from '../../../src/oci/remote/credentials.js';
 import { errorFromResponse } from '../../../src/oci/remote/errors.js';
-import { parseRetryAfter } from '../../../src/oci/remote/transport.js';
+import { isSameHost, parseRetryAfter } from '../../../src/oci/remote/transport.js';
 import { isBosunError } from '../../../src/errors.js';
 
 const challenges: Array<{ in: string | string[] | undefined; want: Challenge | undefined }> = [
@@ -36,6 +36,18 @@ const retryAfter = [
   { in: undefined, want: undefined },
 ];
 for (const c of retryAfter) test(`parseRetryAfter ${c.in}`, () => assert.equal(parseRetryAfter(c.in, c.now), c.want));
+
+const hosts = [
+  { url: 'https://example.com/v2/', host: 'example.com', want: true },
+  { url: 'https://example.com/v2/', host: 'example.com:443', want: true },
+  { url: 'http://example.com/v2/', host: 'example.com:80', want: true },
+  { url: 'https://example.com:5000/v2/', host: 'example.com:5000', want: true },
+  { url: 'https://example.com:5000/v2/', host: 'example.com', want: false },
+  { url: 'https://example.com/v2/', host: 'example.com:5000', want: false },
+  { url: 'https://storage.example.com/v2/', host: 'example.com', want: false },
+  { url: 'http://[::1]:5000/v2/', host: '[::1]:5000', want: true },
+];
+for (const c of hosts) test(`isSameHost ${c.url} ${c.host}`, () => assert.equal(isSameHost(new URL(c.url), c.host), c.want));
 
 const bodies = [
   { status: 404, body: '{"errors":[{"code":"MANIFEST_UNKNOWN","message":"m"}]}', want: 'OCI_MANIFEST_UNKNOWN' },
