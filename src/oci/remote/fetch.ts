@@ -73,11 +73,11 @@ export async function fetchManifest(session: Session, id: string, name: string):
 }
 
 /** Opens a blob's stored bytes (following redirects to storage). The caller verifies them. */
-export async function openBlob(session: Session, desc: Descriptor, name: string): Promise<Readable> {
+export async function openBlob(session: Session, desc: Descriptor, name: string, signal?: AbortSignal): Promise<Readable> {
   const what = `blob ${desc.digest} of ${name}`;
   const res = await session.request({
     method: 'GET', path: `/v2/${session.repository}/blobs/${desc.digest}`,
-    what: `GET ${what}`, expect: [200], notFound: 'OCI_BLOB_UNKNOWN',
+    what: `GET ${what}`, expect: [200], notFound: 'OCI_BLOB_UNKNOWN', ...(signal ? { signal } : {}),
   });
   return guardBody(res.body, what);
 }

@@ -18,16 +18,16 @@ function toRef(ref: string | Reference): Reference {
   return typeof ref === 'string' ? parseReference(ref) : ref;
 }
 
-function remoteImage(session: Session, fetched: FetchedManifest, name: string): Image {
+function remoteImage(session: Session, fetched: FetchedManifest, name: string, opts: RemoteOptions): Image {
   const core: ImageCore = {
     rawManifest: async () => fetched.raw,
     manifestDigest: async () => fetched.digest,
-    openBlob: (desc) => openBlob(session, desc, name),
+    openBlob: (desc, signal) => openBlob(session, desc, name, signal),
   };
-  return fromCore(core, { name });
+  return fromCore(opts.decorate ? opts.decorate(core, name) : core, { name });
 }
 
-function remoteIndex(session: Session, fetched: FetchedManifest, index: Index, name: string): ImageIndex {
+function remoteIndex(session: Session, fetched: FetchedManifest, index: Index, name: string, opts: RemoteOptions): ImageIndex {
   const child = async (digest: Digest, want: 'manifest' | 'index') => {
     const f = await fetchManifest(session, digest, `${name}@${digest}`);
     const parsed = parseManifest(f.raw, `manifest ${name}@${digest}`, f.mediaType);
@@ -40,10 +40,10 @@ function remoteIndex(session: Session, fetched: FetchedManifest, index: Index, n
     rawManifest: async () => fetched.raw,
     manifest: async () => index,
     digest: async () => fetched.digest,
-    image: async (digest) => remoteImage(session, (await child(digest, 'manifest')).f, `${name}@${digest}`),
+    image: async (digest) => remoteImage(session, (await child(digest, 'manifest')).f, `${name}@${digest}`, opts),
     index: async (digest) => {
       const { f, parsed } = await child(digest, 'index');
-      return remoteIndex(session, f, (parsed as { kind: 'index'; index: Index }).index, `${name}@${digest}`);
+      return remoteIndex(session, f, (parsed as { kind: 'index'; index: Index }).index, `${name}@${digest}`, opts);
     },
   };
 }
@@ -59,8 +59,8 @@ export async function get(ref: string | Reference, opts: RemoteOptions = {}): Pr
   const session = new Session(r.registry, r.repository, 'pull', opts);
   const fetched = await fetchManifest(session, identifierOf(r), name);
   const parsed = parseManifest(fetched.raw, `manifest ${name}`, fetched.mediaType);
-  if (parsed.kind === 'manifest') return { kind: 'image', image: remoteImage(session, fetched, name) };
-  return { kind: 'index', index: remoteIndex(session, fetched, parsed.index, name) };
+  if (parsed.kind === 'manifest') return { kind: 'image', image: remoteImage(session, fetched, name, opts) };
+  return { kind: 'index', index: remoteIndex(session, fetched, parsed.index, name, opts) };
 }
 
 /**

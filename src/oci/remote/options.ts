@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Platform } from '../types.js';
+import type { ImageCore, Platform } from '../types.js';
 
 /** Explicit credentials for one registry. Never logged and never put in messages. */
 export interface Credentials {
@@ -45,6 +45,11 @@ export interface RemoteOptions {
    * (credential helpers); default `process.env`. For embedding and tests.
    */
   env?: Record<string, string | undefined>;
+  /**
+   * Wraps each pulled image's core before `fromCore` derives the `Image` (a blob cache, metrics).
+   * The wrapper must keep the core's contract; verification still happens above it.
+   */
+  decorate?: (core: ImageCore, name: string) => ImageCore;
 }
 
 export const defaultUserAgent = 'bosun/0.1.0';

@@ -18,6 +18,7 @@ export interface SessionRequest {
   /** Statuses that are success here; any other becomes a BosunError. */
   expect: readonly number[];
   notFound?: ErrorCode;
+  signal?: AbortSignal;
 }
 
 /**
@@ -69,7 +70,10 @@ export class Session {
     // Credentials go to the registry's own origin only (an upload Location may point elsewhere).
     const auth = url.origin === this.base!.origin ? await this.authorization(fresh) : undefined;
     const headers = { ...req.headers, ...(auth ? { authorization: auth } : {}) };
-    return this.transport.send({ method: req.method, url, headers, what: req.what, ...(req.body !== undefined ? { body: req.body } : {}) });
+    return this.transport.send({
+      method: req.method, url, headers, what: req.what,
+      ...(req.body !== undefined ? { body: req.body } : {}), ...(req.signal ? { signal: req.signal } : {}),
+    });
   }
 
   private learn(c: Challenge): void {

@@ -18,6 +18,8 @@ export interface HttpRequest {
   body?: Uint8Array | (() => Promise<Readable>);
   /** Names the request in messages, e.g. `GET manifest localhost:5000/app:1`. */
   what: string;
+  /** Cancels this request (in addition to the transport's own signal). */
+  signal?: AbortSignal;
 }
 
 /** A final answer: any status that is neither a redirect nor retryable, or the last attempt's. */
@@ -140,7 +142,7 @@ export class Transport {
   // Undefined means "retry"; otherwise the error to throw.
   private classify(err: unknown, req: HttpRequest, attempt: number): BosunError | undefined {
     if (err instanceof BosunError) return err;
-    if (this.opts.signal?.aborted) return new BosunError('ABORTED', `${req.what}: cancelled`, { cause: err });
+    if (this.signalFor(req)?.aborted) return new BosunError('ABORTED', `${req.what}: cancelled`, { cause: err });
     const code = errorCode(err);
     const host = req.url.host;
     if (code && tlsTrustCodes.has(code)) {
@@ -154,6 +156,12 @@ export class Transport {
     return new BosunError('REGISTRY_UNAVAILABLE', `${req.what}: cannot reach ${host} (${code ?? (err as Error).message})${tries}`, { cause: err });
   }
 
+  private signalFor(req: HttpRequest): AbortSignal | undefined {
+    const { signal } = this.opts;
+    if (!req.signal) return signal;
+    return signal ? AbortSignal.any([signal, req.signal]) : req.signal;
+  }
+
   private backoff(attempt: number): number {
     const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
     return ceiling / 2 + Math.random() * (ceiling / 2);
@@ -162,7 +170,7 @@ export class Transport {
   private async pause(ms: number, req: HttpRequest, why: string): Promise<void> {
     this.opts.logger?.debug({ url: describeUrl(req.url), waitMs: Math.round(ms) }, `retrying ${req.method}: ${why}`);
     try {
-      await sleep(ms, undefined, { signal: this.opts.signal });
+      await sleep(ms, undefined, { signal: this.signalFor(req) });
     } catch (err) {
       throw new BosunError('ABORTED', `${req.what}: cancelled`, { cause: err });
     }
@@ -174,7 +182,7 @@ export class Transport {
     let body = req.body;
     const headers: Record<string, string> = { 'user-agent': this.opts.userAgent, ...req.headers };
     for (let hop = 0; ; hop++) {
-      const res = await this.exchange(method, url, headers, body);
+      const res = await this.exchange({ method, url, headers, body, signal: this.signalFor(req) });
       const location = res.headers.location;
       if (!redirectStatuses.has(res.statusCode) || typeof location !== 'string') {
         return { status: res.statusCode, headers: res.headers, body: res.body, url, attempts: attempt };
@@ -210,10 +218,10 @@ export class Transport {
     return next;
   }
 
-  private async exchange(method: HttpMethod, url: URL, headers: Record<string, string>, body: HttpRequest['body']) {
-    const isRegistry = isSameHost(url, this.opts.registryHost);
+  private async exchange(x: { method: HttpMethod; url: URL; headers: Record<string, string>; body: HttpRequest['body']; signal: AbortSignal | undefined }) {
+    const isRegistry = isSameHost(x.url, this.opts.registryHost);
     const dispatcher = agentFor({ verify: !(isRegistry && this.opts.insecure), ...(this.opts.caFile ? { caFile: this.opts.caFile } : {}) });
-    const payload = typeof body === 'function' ? await body() : body;
-    return request(url, { method, headers, body: payload, dispatcher, signal: this.opts.signal });
+    const payload = typeof x.body === 'function' ? await x.body() : x.body;
+    return request(x.url, { method: x.method, headers: x.headers, body: payload, dispatcher, signal: x.signal });
   }
 }

@@ -324,6 +324,20 @@ test('an aborted signal stops a hanging request with ABORTED', async () => {
   await assert.rejects(remote.image(`${srv.host}/t/app:v1`, { ...fast, signal: ac.signal }), (e) => isBosunError(e, 'ABORTED'));
 });
 
+test('decorate wraps the core; a signal passed to openBlob cancels a hanging blob with ABORTED', async () => {
+  const srv = await start(imageHandler(img, (req) => req.url!.endsWith(`/blobs/${layerDigest()}`)));
+  const ac = new AbortController();
+  let opened = 0;
+  const pulled = await remote.image(`${srv.host}/t/app:v1`, {
+    ...fast,
+    decorate: (core) => ({ ...core, openBlob: (desc) => (opened++, core.openBlob(desc, ac.signal)) }),
+  });
+  assert.equal((await pulled.config()).os, 'linux');
+  setTimeout(() => ac.abort(), 50);
+  await assert.rejects(readLayer(pulled), (e) => isBosunError(e, 'ABORTED'));
+  assert.equal(opened, 2);
+});
+
 test('the pushed digest is what the registry stores; a registry that disagrees is caught', async () => {
   const srv = await start((req, res) => {
     if (req.url === '/v2/') return void res.end('{}');
