@@ -60,6 +60,7 @@ interface CachedToken {
 // Tokens are cached per registry, scope and credentials (hashed: the key never holds a secret),
 // process-wide, until shortly before they expire.
 const tokenCache = new Map<string, CachedToken>();
+const inflight = new Map<string, Promise<string>>();
 
 function cacheKey(registry: string, scopes: readonly string[], creds: Credentials | undefined): string {
   const who = createHash('sha256').update(JSON.stringify([creds?.username, creds?.password, creds?.identityToken])).digest('hex');
@@ -103,6 +104,16 @@ export async function fetchToken(t: TokenRequest): Promise<string> {
   const key = cacheKey(t.registry, t.scopes, t.creds);
   const hit = tokenCache.get(key);
   if (!t.fresh && hit && hit.expiresAt > Date.now()) return hit.token;
+  // Parallel uploads ask at once; they share one token request.
+  let pending = inflight.get(key);
+  if (!pending) {
+    pending = requestToken(t, key).finally(() => inflight.delete(key));
+    inflight.set(key, pending);
+  }
+  return pending;
+}
+
+async function requestToken(t: TokenRequest, key: string): Promise<string> {
   const url = realmUrl(t);
   const what = `token request to ${describeUrl(url)} for ${t.registry}`;
   const res = t.creds?.identityToken ? await postRefresh(t, url, what) : await getToken(t, url, what);
