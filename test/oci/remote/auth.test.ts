@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { parseChallenge, type Challenge } from '../../../src/oci/remote/auth.js';
 import { resolveCredentials } from '../../../src/oci/remote/credentials.js';
 import { errorFromResponse } from '../../../src/oci/remote/errors.js';
-import { isSameHost, parseRetryAfter } from '../../../src/oci/remote/transport.js';
+import { describeUrl, isSameHost, parseRetryAfter } from '../../../src/oci/remote/transport.js';
 import { isBosunError } from '../../../src/errors.js';
 
 const challenges: Array<{ in: string | string[] | undefined; want: Challenge | undefined }> = [
@@ -48,6 +48,10 @@ const hosts = [
   { url: 'http://[::1]:5000/v2/', host: '[::1]:5000', want: true },
 ];
 for (const c of hosts) test(`isSameHost ${c.url} ${c.host}`, () => assert.equal(isSameHost(new URL(c.url), c.host), c.want));
+
+test('describeUrl drops userinfo and query (presigned signatures)', () => {
+  assert.equal(describeUrl(new URL('https://user:pw@s3.example/bucket/blob?X-Amz-Signature=abc')), 'https://s3.example/bucket/blob');
+});
 
 const bodies = [
   { status: 404, body: '{"errors":[{"code":"MANIFEST_UNKNOWN","message":"m"}]}', want: 'OCI_MANIFEST_UNKNOWN' },

@@ -11,6 +11,8 @@ import { isBosunError } from '../../../src/errors.js';
 import { readAll } from '../../../src/oci/read-all.js';
 import type { Image } from '../../../src/oci/types.js';
 import { startRegistry, type TestRegistry } from '../../helpers/registry.js';
+import { serve } from '../../helpers/http-server.js';
+import { request as httpRequest } from 'node:http';
 import { buildImage, buildIndex, realFiles, writeLayout, type BuiltImage, type BuiltIndex } from '../../helpers/oci-image.js';
 
 let reg: TestRegistry;
@@ -66,9 +68,24 @@ test('remote.write pushes an image that skopeo reads back byte for byte', async 
   assert.equal(await readLayers(back), await readLayers(single.image));
 });
 
-test('remote.write is idempotent: existing blobs are skipped and the digest is unchanged', async () => {
-  const again = await remote.write(`${reg.host}/bosun/single:v1-again`, single.image, opts);
-  assert.equal(again.digest, single.digest);
+test('remote.write skips blobs the registry has (seen through a recording proxy)', async () => {
+  // A pass-through proxy in front of the real registry, only to observe which requests are made.
+  const proxy = await serve((req, res) => {
+    const up = httpRequest(`${reg.url}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    req.pipe(up);
+  });
+  try {
+    const again = await remote.write(`${proxy.host}/bosun/single:v1-again`, single.image, opts);
+    assert.equal(again.digest, single.digest);
+    const calls = proxy.seen.map((r) => `${r.method} ${r.url.split('?')[0]!.replace(/sha256:[a-f0-9]+/, 'D')}`);
+    assert.deepEqual(calls.filter((c) => c.includes('/blobs/')), ['HEAD /v2/bosun/single/blobs/D', 'HEAD /v2/bosun/single/blobs/D', 'HEAD /v2/bosun/single/blobs/D']);
+    assert.ok(calls.includes('PUT /v2/bosun/single/manifests/v1-again'));
+  } finally {
+    await proxy.close();
+  }
 });
 
 test('a multi-platform index pushed by remote.write selects by platform', async () => {
