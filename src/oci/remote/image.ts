@@ -2,7 +2,7 @@ import { BosunError } from '../../errors.js';
 import { isDigest, type Digest } from '../digest.js';
 import { limits } from '../limits.js';
 import { parseManifest, parsePlatform, selectPlatform } from '../manifest.js';
-import { manifestAccept } from '../media-types.js';
+import { isIndex, manifestAccept } from '../media-types.js';
 import { fromCore } from '../partial.js';
 import { formatReference, identifierOf, parseReference, type Reference } from '../reference.js';
 import type { Descriptor, Image, ImageCore, ImageIndex, Index, Platform } from '../types.js';
@@ -63,6 +63,13 @@ export async function get(ref: string | Reference, opts: RemoteOptions = {}): Pr
   return { kind: 'index', index: remoteIndex(session, fetched, parsed.index, name, opts) };
 }
 
+// An index that only wraps another index (no platform on the entry) is looked through.
+function pick(index: Index, platform: Platform | undefined, name: string): Descriptor {
+  const only = index.manifests.length === 1 ? index.manifests[0]! : undefined;
+  if (only && isIndex(only.mediaType) && !only.platform) return only;
+  return selectPlatform(index, platform, name);
+}
+
 /**
  * Fetches one image. From an index it selects `opts.platform` (default linux/amd64, or the
  * index's only image), following nested indexes up to `limits.indexDepth`.
@@ -76,9 +83,8 @@ export async function image(ref: string | Reference, opts: RemoteOptions = {}): 
   const platform: Platform | undefined = typeof opts.platform === 'string' ? parsePlatform(opts.platform) : opts.platform;
   let index = got.index;
   for (let depth = 0; depth < limits.indexDepth; depth++) {
-    const desc = selectPlatform(await index.manifest(), platform, name);
-    const nested = desc.mediaType.includes('index') || desc.mediaType.includes('manifest.list');
-    if (!nested) return index.image(desc.digest);
+    const desc = pick(await index.manifest(), platform, name);
+    if (!isIndex(desc.mediaType)) return index.image(desc.digest);
     index = await index.index(desc.digest);
   }
   throw new BosunError('LIMIT_EXCEEDED', `${name}: indexes nested deeper than ${limits.indexDepth}`);

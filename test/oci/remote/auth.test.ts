@@ -1,4 +1,5 @@
 import { after, test } from 'node:test';
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseChallenge, type Challenge } from '../../../src/oci/remote/auth.js';
 import { resolveCredentials } from '../../../src/oci/remote/credentials.js';
-import { errorFromResponse } from '../../../src/oci/remote/errors.js';
+import { errorFromResponse, parseErrorBody } from '../../../src/oci/remote/errors.js';
 import { describeUrl, isSameHost, parseRetryAfter } from '../../../src/oci/remote/transport.js';
 import { isBosunError } from '../../../src/errors.js';
 
@@ -26,6 +27,14 @@ const challenges: Array<{ in: string | string[] | undefined; want: Challenge | u
 for (const c of challenges) {
   test(`parseChallenge ${String(c.in).slice(0, 50)}`, () => assert.deepEqual(parseChallenge(c.in), c.want));
 }
+
+test('property: parseChallenge and parseErrorBody never throw on arbitrary input', () => {
+  fc.assert(fc.property(fc.string({ maxLength: 2000 }), (s) => {
+    const c = parseChallenge(s);
+    assert.ok(c === undefined || c.scheme === 'bearer' || c.scheme === 'basic');
+    parseErrorBody(Buffer.from(s));
+  }), { numRuns: 300 });
+});
 
 const retryAfter = [
   { in: '3', want: 3000 },

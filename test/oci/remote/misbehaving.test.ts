@@ -12,7 +12,7 @@ import { digestOf } from '../../../src/oci/digest.js';
 import { MediaTypes } from '../../../src/oci/media-types.js';
 import { readAll } from '../../../src/oci/read-all.js';
 import type { Image } from '../../../src/oci/types.js';
-import { buildImage, realFiles, type BuiltImage } from '../../helpers/oci-image.js';
+import { buildImage, buildIndex, realFiles, type BuiltImage } from '../../helpers/oci-image.js';
 import { imageHandler, serve, type Handler, type TestServer } from '../../helpers/http-server.js';
 import { makeCertificate } from '../../helpers/registry.js';
 
@@ -336,6 +336,28 @@ test('decorate wraps the core; a signal passed to openBlob cancels a hanging blo
   setTimeout(() => ac.abort(), 50);
   await assert.rejects(readLayer(pulled), (e) => isBosunError(e, 'ABORTED'));
   assert.equal(opened, 2);
+});
+
+test('image() follows a nested index to the platform, and sends the User-Agent', async () => {
+  const arm = await buildImage([realFiles().slice(1)], { os: 'linux', architecture: 'arm64', variant: 'v8' });
+  const inner = buildIndex([img, arm]);
+  const outerRaw = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests: [inner.desc] }));
+  const manifests = new Map<string, { raw: Buffer; type: string }>([
+    ['v1', { raw: outerRaw, type: MediaTypes.ociIndex }],
+    [inner.digest, { raw: inner.raw, type: MediaTypes.ociIndex }],
+    [arm.digest, { raw: arm.raw, type: MediaTypes.ociManifest }],
+  ]);
+  const srv = await start(imageHandler(arm, (req, res) => {
+    const hit = manifests.get(req.url!.split('/manifests/')[1] ?? '');
+    if (!hit) return false;
+    res.writeHead(200, { 'content-type': hit.type });
+    res.end(hit.raw);
+    return true;
+  }));
+  const pulled = await remote.image(`${srv.host}/t/app:v1`, { ...fast, platform: 'linux/arm64', userAgent: 'bosun-test/1' });
+  assert.equal(await pulled.digest(), arm.digest);
+  assert.equal((await pulled.config()).architecture, 'arm64');
+  assert.ok(srv.seen.every((r) => r.headers['user-agent'] === 'bosun-test/1'));
 });
 
 test('the pushed digest is what the registry stores; a registry that disagrees is caught', async () => {
