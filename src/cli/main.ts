@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { BosunError } from '../errors.js';
 import { commands } from './commands/index.js';
+import { closeConnections } from '../oci/remote/index.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -27,3 +28,4 @@ try {
     process.exitCode = 3;
   }
 }
+await closeConnections();
