@@ -34,7 +34,12 @@ export function parseYamlDocuments(text: string, source: string, code: ErrorCode
   const out: unknown[] = [];
   for (const [i, doc] of docs.entries()) {
     if (doc.errors.length > 0) throw new BosunError(code, `'${source}' document ${i + 1} is not valid YAML: ${doc.errors[0]?.message}`);
-    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (err) {
+      throw new BosunError(code, `'${source}' document ${i + 1} cannot be decoded: ${(err as Error).message}`, { cause: err });
+    }
     if (value !== null && value !== undefined) out.push(value);
   }
   return out;

@@ -14,6 +14,7 @@ export function table(header: readonly string[], rows: readonly (readonly string
 
 /** One block per test file, then a summary line. */
 export function formatTestRuns(runs: readonly TestRun[]): string {
+  if (runs.length === 0) return 'No kyverno-test.yaml files found.\n';
   const blocks: string[] = [];
   let passed = 0;
   let failed = 0;
