@@ -36,7 +36,7 @@ test('values set the operation for a resource', async () => {
   assert.ok(run && isTestRunOk(run), JSON.stringify(run?.checks));
 });
 
-const loadErrors = [
+const loadErrors: Array<{ name: string; files: Record<string, string>; code: string }> = [
   { name: 'missing policy file', files: { 'kyverno-test.yaml': testFile('pass'), 'resource.yaml': resource }, code: 'IO_FAILED' },
   { name: 'not a Test', files: { 'kyverno-test.yaml': 'apiVersion: v1\nkind: Pod\n' }, code: 'POLICY_TEST_INVALID' },
   { name: 'invalid policy', files: { 'kyverno-test.yaml': testFile('pass'), 'policy.yaml': 'apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: p}\nspec: {rules: []}\n', 'resource.yaml': resource }, code: 'POLICY_INVALID' },
