@@ -8,7 +8,7 @@ import type { VariableContext } from '../variables.js';
  * The three validation checks (pattern, anyPattern, deny), shared by the top-level rule kinds
  * and by `foreach`, which runs them per element. `detail` explains a fail or skip.
  */
-export type CheckResult = { readonly status: 'pass' | 'fail' | 'skip' | 'error'; readonly detail: string };
+export type CheckResult = { readonly status: 'pass' | 'fail' | 'skip' | 'error'; readonly detail: string; readonly path?: string };
 
 /** Substitutes variables in `pattern`, then matches `target` against it. */
 export function checkPattern(target: unknown, pattern: unknown, ctx: VariableContext): CheckResult {
@@ -16,7 +16,7 @@ export function checkPattern(target: unknown, pattern: unknown, ctx: VariableCon
   if (!p.ok) return { status: 'error', detail: p.error };
   const r = matchPattern(target, p.value);
   if (r.status === 'pass') return { status: 'pass', detail: '' };
-  return { status: r.status, detail: `${r.reason} at path ${r.path}` };
+  return { status: r.status, detail: r.reason, path: r.path };
 }
 
 /** Passes when one pattern passes; skips when every pattern skipped; fails otherwise. */
@@ -27,7 +27,7 @@ export function checkAnyPattern(target: unknown, patterns: readonly unknown[], c
     const r = checkPattern(target, pattern, ctx);
     if (r.status === 'pass' || r.status === 'error') return r;
     if (r.status === 'skip') skipped++;
-    failures.push(`anyPattern[${i}]: ${r.detail}`);
+    failures.push(`[anyPattern[${i}]] failed at path ${r.path ?? '/'}: ${r.detail}`);
   }
   if (patterns.length > 0 && skipped === patterns.length) return { status: 'skip', detail: failures.join('; ') };
   return { status: 'fail', detail: failures.join('; ') };

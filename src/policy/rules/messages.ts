@@ -17,8 +17,10 @@ export function toOutcome(input: RuleInput, r: CheckResult): RuleOutcome {
     case 'skip': return { status: 'skip', message: `rule '${name}' skipped: ${r.detail}` };
     case 'error': return { status: 'error', message: `rule '${name}' could not be evaluated: ${r.detail}` };
     case 'fail': {
+      // Kyverno's wording: "validation error: <message>. rule <name> failed at path <path>".
       const msg = ruleMessage(input);
-      return { status: 'fail', message: `validation error: ${msg ? `${msg} ` : ''}(rule '${name}': ${r.detail})` };
+      const where = r.path ? ` failed at path ${r.path} (${r.detail})` : r.detail.startsWith('[') ? r.detail : `: ${r.detail}`;
+      return { status: 'fail', message: `validation error: ${msg ? `${msg}. ` : ''}rule ${name}${where}` };
     }
   }
 }

@@ -67,7 +67,7 @@ function foreachElements(fe: ForEachValidation, resource: unknown, ctx: Variable
     const r = check(fe, scoped ? element : resource, elementCtx, nesting);
     if (r.status === 'skip') continue;
     if (r.status === 'error' && index < list.items.length - 1) continue;
-    if (r.status !== 'pass') return { status: r.status, detail: `element ${index}: ${r.detail}` };
+    if (r.status !== 'pass') return { status: r.status, detail: `element ${index}: ${r.detail}${r.path ? ` at path ${r.path}` : ''}` };
     applied++;
   }
   return applied === 0 ? { status: 'skip', detail: 'no foreach element applied' } : { status: 'pass', detail: '' };
