@@ -10,15 +10,15 @@ const MAX_DOC = 1 << 20;
 
 /** Kyverno's data functions: encodings, JSON/YAML parsing, object helpers, x509. */
 export const dataFunctions: readonly JmesFunction[] = [
-  { name: 'base64_decode', signature: [str], fn: ([s]) => base64Decode(text(s!)) },
-  { name: 'base64_encode', signature: [str], fn: ([s]) => Buffer.from(text(s!), 'utf8').toString('base64') },
-  { name: 'parse_json', signature: [str], fn: ([s]) => JSON.parse(bounded(text(s!))) as JSONValue },
-  { name: 'parse_yaml', signature: [str], fn: ([s]) => (parseYaml(bounded(text(s!)), { maxAliasCount: 100 }) ?? null) as JSONValue },
-  { name: 'items', signature: [objOrArr, str, str], fn: ([o, k, v]) => items(o!, text(k!), text(v!)) },
+  { name: 'base64_decode', signature: [str], fn: ([s]) => base64Decode(text(s)) },
+  { name: 'base64_encode', signature: [str], fn: ([s]) => Buffer.from(text(s), 'utf8').toString('base64') },
+  { name: 'parse_json', signature: [str], fn: ([s]) => JSON.parse(bounded(text(s))) as JSONValue },
+  { name: 'parse_yaml', signature: [str], fn: ([s]) => (parseYaml(bounded(text(s)), { maxAliasCount: 100 }) ?? null) as JSONValue },
+  { name: 'items', signature: [objOrArr, str, str], fn: ([o, k, v]) => items(o!, text(k), text(v)) },
   { name: 'object_from_lists', signature: [arr, arr], fn: ([ks, vs]) => Object.fromEntries((ks as JSONValue[]).map((k, i) => [text(k), (vs as JSONValue[])[i] ?? null])) },
   { name: 'label_match', signature: [obj, obj], fn: ([sel, labels]) => labelMatch(sel as Record<string, JSONValue>, labels as Record<string, JSONValue>) },
   { name: 'lookup', signature: [any, any], fn: ([c, k]) => lookup(c!, k!) },
-  { name: 'x509_decode', signature: [str], fn: ([pem]) => x509Decode(text(pem!)) },
+  { name: 'x509_decode', signature: [str], fn: ([pem]) => x509Decode(text(pem)) },
 ];
 
 function bounded(s: string): string {

@@ -16,7 +16,7 @@ export const mathFunctions: readonly JmesFunction[] = [
   { name: 'modulo', signature: [any, any], fn: ([a, b]) => divide(a!, b!, (x, y) => x % y, 'modulo') },
   { name: 'round', signature: [num, num], fn: ([x, d]) => Number((x as number).toFixed(Math.max(0, Math.min(20, d as number)))) },
   { name: 'time_now_utc', signature: [], fn: () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') },
-  { name: 'time_since', signature: [str, str, str], fn: ([layout, a, b]) => timeSince(text(layout!), text(a!), text(b!)) },
+  { name: 'time_since', signature: [str, str, str], fn: ([layout, a, b]) => timeSince(text(layout), text(a), text(b)) },
 ];
 
 type Operand = { kind: 'number'; v: number } | { kind: 'quantity'; v: number; suffix: string } | { kind: 'duration'; v: number };

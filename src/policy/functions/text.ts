@@ -5,19 +5,19 @@ import type { JmesFunction } from './types.js';
 
 /** Kyverno's string functions. Regexes are Go RE2 syntax, run with JavaScript's engine. */
 export const textFunctions: readonly JmesFunction[] = [
-  { name: 'compare', signature: [str, str], fn: ([a, b]) => (text(a!) < text(b!) ? -1 : text(a!) > text(b!) ? 1 : 0) },
-  { name: 'equal_fold', signature: [str, str], fn: ([a, b]) => text(a!).toLowerCase() === text(b!).toLowerCase() },
-  { name: 'replace_all', signature: [str, str, str], fn: ([s, o, n]) => text(s!).split(text(o!)).join(text(n!)) },
-  { name: 'to_upper', signature: [str], fn: ([s]) => text(s!).toUpperCase() },
-  { name: 'to_lower', signature: [str], fn: ([s]) => text(s!).toLowerCase() },
-  { name: 'trim', signature: [str, str], fn: ([s, cut]) => trim(text(s!), text(cut!)) },
-  { name: 'trim_prefix', signature: [str, str], fn: ([s, p]) => (text(s!).startsWith(text(p!)) ? text(s!).slice(text(p!).length) : text(s!)) },
-  { name: 'truncate', signature: [str, num], fn: ([s, n]) => truncate(text(s!), Number(n)) },
-  { name: 'regex_match', signature: [str, strOrNum], fn: ([re, s]) => goRegex(text(re!)).test(text(s!)) },
-  { name: 'regex_replace_all', signature: [str, strOrNum, strOrNum], fn: ([re, s, r]) => text(s!).replace(goRegex(text(re!), 'g'), goReplacement(text(r!))) },
-  { name: 'regex_replace_all_literal', signature: [str, strOrNum, strOrNum], fn: ([re, s, r]) => text(s!).replace(goRegex(text(re!), 'g'), () => text(r!)) },
-  { name: 'pattern_match', signature: [str, strOrNum], fn: ([p, s]) => matchWildcard(text(p!), text(s!)) },
-  { name: 'path_canonicalize', signature: [str], fn: ([p]) => canonical(text(p!)) },
+  { name: 'compare', signature: [str, str], fn: ([a, b]) => (text(a) < text(b) ? -1 : text(a) > text(b) ? 1 : 0) },
+  { name: 'equal_fold', signature: [str, str], fn: ([a, b]) => text(a).toLowerCase() === text(b).toLowerCase() },
+  { name: 'replace_all', signature: [str, str, str], fn: ([s, o, n]) => text(s).split(text(o)).join(text(n)) },
+  { name: 'to_upper', signature: [str], fn: ([s]) => text(s).toUpperCase() },
+  { name: 'to_lower', signature: [str], fn: ([s]) => text(s).toLowerCase() },
+  { name: 'trim', signature: [str, str], fn: ([s, cut]) => trim(text(s), text(cut)) },
+  { name: 'trim_prefix', signature: [str, str], fn: ([s, p]) => (text(s).startsWith(text(p)) ? text(s).slice(text(p).length) : text(s)) },
+  { name: 'truncate', signature: [str, num], fn: ([s, n]) => truncate(text(s), Number(n)) },
+  { name: 'regex_match', signature: [str, strOrNum], fn: ([re, s]) => goRegex(text(re)).test(text(s)) },
+  { name: 'regex_replace_all', signature: [str, strOrNum, strOrNum], fn: ([re, s, r]) => text(s).replace(goRegex(text(re), 'g'), goReplacement(text(r))) },
+  { name: 'regex_replace_all_literal', signature: [str, strOrNum, strOrNum], fn: ([re, s, r]) => text(s).replace(goRegex(text(re), 'g'), () => text(r)) },
+  { name: 'pattern_match', signature: [str, strOrNum], fn: ([p, s]) => matchWildcard(text(p), text(s)) },
+  { name: 'path_canonicalize', signature: [str], fn: ([p]) => canonical(text(p)) },
 ];
 
 function trim(s: string, cutset: string): string {

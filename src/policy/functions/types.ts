@@ -12,15 +12,16 @@ export interface JmesFunction {
   readonly fn: (args: JSONValue[]) => JSONValue;
 }
 
+/** Argument signatures (arguments are type-checked by the JMESPath runtime before `fn` runs). */
 export const str: InputSignature = { types: [TYPE_STRING] };
 export const num: InputSignature = { types: [TYPE_NUMBER] };
 export const strOrNum: InputSignature = { types: [TYPE_STRING, TYPE_NUMBER] };
 export const any: InputSignature = { types: [TYPE_ANY] };
 export const obj: InputSignature = { types: [TYPE_OBJECT] };
 export const arr: InputSignature = { types: [TYPE_ARRAY] };
+export const objOrArr: InputSignature = { types: [TYPE_OBJECT, TYPE_ARRAY] };
 
 /** Text of a string-or-number argument, as Kyverno stringifies it. */
-export function text(v: JSONValue): string {
-  return typeof v === 'string' ? v : String(v);
+export function text(v: JSONValue | undefined): string {
+  return typeof v === 'string' ? v : String(v ?? '');
 }
-export const objOrArr: InputSignature = { types: [TYPE_OBJECT, TYPE_ARRAY] };
