@@ -50,6 +50,11 @@ export const codes = {
 
   // --- oci: squashed file trees (layers)
   OCI_FILE_NOT_CAPTURED: { meaning: 'a file\'s content was not captured while reading the layers (its path matched no registered glob, or it is a hard link to such a file)', hint: 'add a glob for the file (and for hard link or symlink targets) to the cataloger that reads it' },
+
+  // --- policy: Kyverno-compatible policies, `bosun policy test` / `apply`
+  POLICY_INVALID: { status: 400, meaning: 'a policy document is not a valid Kyverno ClusterPolicy or Policy', hint: 'check the policy against the kyverno.io/v1 schema; the message names the document and the field' },
+  POLICY_INPUT_INVALID: { status: 400, meaning: 'a resource, values or userinfo file given to the policy engine is malformed', hint: 'resources must be Kubernetes YAML documents with apiVersion, kind and metadata.name; values and userinfo files need apiVersion and kind' },
+  POLICY_TEST_INVALID: { meaning: 'a kyverno-test.yaml file is malformed or names a file that cannot be read', hint: 'a test needs apiVersion cli.kyverno.io/v1alpha1, kind Test, policies, resources and results; paths are relative to the test file' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;
