@@ -5,8 +5,11 @@ import { BosunError } from '../errors.js';
 import { signLimits } from './limits.js';
 import { readFileCapped } from './read-file.js';
 
-/** What was signed: a local file, or only its SHA-256 digest (`sha256:<hex>`). */
-export type ArtifactInput = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'digest'; readonly sha256: Buffer };
+/** What was signed: a local file, bytes already in memory (a cosign payload), or only its SHA-256 digest. */
+export type ArtifactInput =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'bytes'; readonly bytes: Buffer }
+  | { readonly kind: 'digest'; readonly sha256: Buffer };
 
 /** An artifact's digests, and its bytes when a key type needs them (Ed25519, RSA). */
 export interface ArtifactDigests {
@@ -45,6 +48,7 @@ export async function digestArtifact(input: ArtifactInput, needBytes: boolean): 
     if (needBytes) throw new BosunError('SIGN_KEY_UNSUPPORTED', 'this key type signs whole messages; verify against the artifact file, not its digest');
     return { sha256: input.sha256 };
   }
+  if (input.kind === 'bytes') return { ...hashAll([input.bytes]), bytes: input.bytes };
   if (needBytes) {
     const bytes = await readFileCapped(input.path, signLimits.artifactBytes, 'artifact');
     return { ...hashAll([bytes]), bytes };
