@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { BosunError } from '../errors.js';
 import type { Digest } from '../oci/digest.js';
 import { algorithmOf, hexOf } from '../oci/digest.js';
+import { parseEnvelope } from './dsse.js';
 import { parsePem } from './keys/pem.js';
 
 /**
@@ -35,10 +36,14 @@ export function cosignTag(digest: Digest, kind: 'sig' | 'att' | 'sbom'): string 
   return `${algorithmOf(digest)}-${hexOf(digest)}.${kind}`;
 }
 
-/** One signature from a `.sig` manifest: its payload blob and its layer annotations. */
+/**
+ * One layer of a `.sig` or `.att` manifest: its blob, its annotations, and its media type
+ * (simple-signing payload, or a DSSE envelope for attestations).
+ */
 export interface LegacySignature {
   readonly payload: Buffer;
   readonly annotations: Readonly<Record<string, string>>;
+  readonly mediaType?: string;
 }
 
 // cosign's `bundle.RekorBundle` (the `dev.sigstore.cosign/bundle` annotation).
@@ -80,8 +85,6 @@ function tlogEntryFrom(annotation: string): TransparencyLogEntry {
  */
 export function legacyToBundle(sig: LegacySignature): Bundle {
   const a = sig.annotations;
-  const sigB64 = a[cosignLayout.annotations.signature];
-  if (!sigB64) throw new BosunError('SIGN_BUNDLE_INVALID', `signature layer has no '${cosignLayout.annotations.signature}' annotation`);
   const certPem = a[cosignLayout.annotations.certificate];
   const rekor = a[cosignLayout.annotations.bundle];
   const leaf = certPem ? parsePem(certPem, 'cosign certificate annotation') : undefined;
@@ -93,9 +96,20 @@ export function legacyToBundle(sig: LegacySignature): Bundle {
       tlogEntries: rekor ? [tlogEntryFrom(rekor)] : [],
       timestampVerificationData: { rfc3161Timestamps: [] },
     },
-    content: {
-      $case: 'messageSignature',
-      messageSignature: { messageDigest: { algorithm: HashAlgorithm.SHA2_256, digest: createHash('sha256').update(sig.payload).digest() }, signature: Buffer.from(sigB64, 'base64') },
-    },
+    content: legacyContent(sig),
   };
+}
+
+function legacyContent(sig: LegacySignature): Bundle['content'] {
+  if (sig.mediaType === cosignLayout.dsseMediaType) {
+    // cosign `.att` layers: the blob is the envelope; the signature annotation is empty.
+    const env = parseEnvelope(sig.payload, 'cosign attestation layer');
+    if (env.signatures.length !== 1) throw new BosunError('SIGN_BUNDLE_INVALID', `cosign attestation envelope has ${env.signatures.length} signatures, not 1`);
+    const signatures = env.signatures.map((s) => ({ sig: s.sig, keyid: s.keyid ?? '' }));
+    return { $case: 'dsseEnvelope', dsseEnvelope: { payloadType: env.payloadType, payload: env.payload, signatures } };
+  }
+  const sigB64 = sig.annotations[cosignLayout.annotations.signature];
+  if (!sigB64) throw new BosunError('SIGN_BUNDLE_INVALID', `signature layer has no '${cosignLayout.annotations.signature}' annotation`);
+  const digest = createHash('sha256').update(sig.payload).digest();
+  return { $case: 'messageSignature', messageSignature: { messageDigest: { algorithm: HashAlgorithm.SHA2_256, digest }, signature: Buffer.from(sigB64, 'base64') } };
 }

@@ -22,7 +22,7 @@ export type { SignBlobOptions } from './sign-blob.js';
 export { loadTrustedRoot, parseTrustedRoot } from './trusted-root.js';
 export { verifyBlob } from './verify-blob.js';
 export type { VerifyBlobOptions } from './verify-blob.js';
-export { verifyImageSignatures } from './verify-image.js';
+export { verifyImageAttestations, verifyImageSignatures } from './verify-image.js';
 export type { ImageTrustPolicy, ImageVerification, SignatureMaterial, VerifiedSigner } from './verify-image.js';
 export { verifyBundle } from './verify.js';
 export type { VerifiedBundle, VerifyBundleOptions } from './verify.js';

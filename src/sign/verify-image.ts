@@ -68,16 +68,37 @@ async function verifyOne(subject: Digest, item: SignatureMaterial, policy: Image
     ...(policy.identity ? { identity: policy.identity } : {}),
     ...(policy.trustedRoot ? { trustedRoot: policy.trustedRoot } : {}),
   };
-  if (item.kind === 'bundle') {
-    if (item.bundle.content.$case !== 'dsseEnvelope') throw new BosunError('SIGN_BUNDLE_INVALID', 'an image bundle must hold a DSSE statement naming the image');
-    return verifyBundle(item.bundle, { ...trust, artifact: { kind: 'digest', sha256: digestBytes(subject) } });
+  const bundle = item.kind === 'bundle' ? item.bundle : legacyToBundle(item);
+  if (bundle.content.$case === 'dsseEnvelope') {
+    // An attestation: the in-toto statement must name the image (checked inside verifyBundle).
+    return verifyBundle(bundle, { ...trust, artifact: { kind: 'digest', sha256: digestBytes(subject) } });
   }
-  const result = await verifyBundle(legacyToBundle(item), { ...trust, artifact: { kind: 'bytes', bytes: item.payload } });
+  if (item.kind === 'bundle') throw new BosunError('SIGN_BUNDLE_INVALID', 'an image bundle must hold a DSSE statement naming the image');
+  const result = await verifyBundle(bundle, { ...trust, artifact: { kind: 'bytes', bytes: item.payload } });
   const payload = parseSimpleSigning(item.payload);
   if (payload.manifestDigest !== subject) {
     throw new BosunError('SIGN_SUBJECT_MISMATCH', `signature is for ${payload.manifestDigest}, not ${subject}`);
   }
   return result;
+}
+
+/**
+ * Verifies attestations (`.att` layers or referrer bundles) for `subject` and keeps those whose
+ * predicateType is exactly `predicateType`. A validly signed attestation of another type never
+ * counts (CVE-2022-35929): if some verified but none has the type, SIGN_PREDICATE_TYPE_MISMATCH.
+ */
+export async function verifyImageAttestations(subject: Digest, found: readonly SignatureMaterial[], policy: ImageTrustPolicy, predicateType: string): Promise<ImageVerification> {
+  const all = await verifyImageSignatures(subject, found, policy);
+  const notStatement = all.verified.filter((v) => !v.statement).map((v) => ({ index: v.index, code: 'SIGN_STATEMENT_INVALID', message: 'not an in-toto attestation' }));
+  const wrongType = all.verified
+    .filter((v) => v.statement && v.statement.predicateType !== predicateType)
+    .map((v) => ({ index: v.index, code: 'SIGN_PREDICATE_TYPE_MISMATCH', message: `predicateType '${v.statement?.predicateType ?? ''}' is not '${predicateType}'` }));
+  const verified = all.verified.filter((v) => v.statement?.predicateType === predicateType);
+  const rejected = [...all.rejected, ...notStatement, ...wrongType].sort((a, b) => a.index - b.index);
+  if (verified.length === 0) {
+    throw new BosunError('SIGN_PREDICATE_TYPE_MISMATCH', `${all.verified.length} attestation(s) for ${subject} verified, none of type '${predicateType}'`);
+  }
+  return { verified, rejected };
 }
 
 function digestBytes(d: Digest): Buffer {

@@ -1,18 +1,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isBosunError } from '../../src/errors.js';
 import type { Digest } from '../../src/oci/digest.js';
 import { bundleFromJSON } from '@sigstore/bundle';
 import { cosignTag } from '../../src/sign/cosign.js';
+import { envelopeToJson, signEnvelope } from '../../src/sign/dsse.js';
+import { buildStatement, IN_TOTO_PAYLOAD_TYPE, predicateTypeFor } from '../../src/sign/intoto.js';
 import { identityPolicy } from '../../src/sign/identity.js';
 import { loadPublicKey } from '../../src/sign/keys/load.js';
 import { buildSimpleSigning, parseSimpleSigning } from '../../src/sign/simple-signing.js';
 import { loadTrustedRoot } from '../../src/sign/trusted-root.js';
 import type { SignatureMaterial } from '../../src/sign/verify-image.js';
-import { verifyImageSignatures } from '../../src/sign/verify-image.js';
+import { verifyImageAttestations, verifyImageSignatures } from '../../src/sign/verify-image.js';
 import { productionRoot, sigstoreVectors } from './shared.js';
 
 // connaisseur's mini registry of real cosign `.sig` manifests (see the vectors README). This
@@ -93,4 +95,26 @@ test('cosign OCI 1.1 referrer bundle verifies for its image digest only', async 
   const r = await verifyImageSignatures(subject, [{ kind: 'bundle', bundle }], { trustedRoot, identity });
   assert.equal(r.verified.length, 1);
   await assert.rejects(verifyImageSignatures(`sha256:${'1'.repeat(64)}`, [{ kind: 'bundle', bundle }], { trustedRoot, identity }), (e) => isBosunError(e, 'SIGN_VERIFY_FAILED'));
+});
+
+// `.att` layers as cosign writes them (key-based): the blob is a DSSE envelope, the signature
+// annotation is empty. Built here because the shared vectors have no key-based `.att`.
+test('CVE-2022-35929 at image level: only attestations of the requested type count', async () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const subject: Digest = `sha256:${'5'.repeat(64)}`;
+  const layer = (digest: Digest, type: string): SignatureMaterial => {
+    const statement = buildStatement([{ name: 'registry.example/app', digest }], predicateTypeFor(type), { v: 1 });
+    const env = signEnvelope(IN_TOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement)), privateKey);
+    return { kind: 'legacy', mediaType: 'application/vnd.dsse.envelope.v1+json', annotations: { 'dev.cosignproject.cosign/signature': '' }, payload: Buffer.from(JSON.stringify(envelopeToJson(env))) };
+  };
+  const found = [layer(subject, 'vuln'), layer(subject, 'spdxjson'), layer(`sha256:${'6'.repeat(64)}`, 'cyclonedx')];
+  const vuln = await verifyImageAttestations(subject, found, { key: publicKey }, predicateTypeFor('vuln'));
+  assert.deepEqual(vuln.verified.map((v) => v.index), [0]);
+  assert.deepEqual(vuln.rejected.map((r) => r.code), ['SIGN_PREDICATE_TYPE_MISMATCH', 'SIGN_SUBJECT_MISMATCH']);
+  await assert.rejects(verifyImageAttestations(subject, found, { key: publicKey }, predicateTypeFor('cyclonedx')), (e) => isBosunError(e, 'SIGN_PREDICATE_TYPE_MISMATCH'));
+  const bundle = bundleFromJSON(JSON.parse(readFileSync(path.join(sigstoreVectors, 'cosign-oci-attestation', 'oci-attestation.sigstore.json'), 'utf8')));
+  const policy = { trustedRoot: await loadTrustedRoot(productionRoot), identity: identityPolicy({ identity: 'cody@soyland.com', issuer: 'https://github.com/login/oauth' }) };
+  const image: Digest = 'sha256:732112270d7e59418a8c080b134b24cabd67d250d0d0147a97ed95ba5c280aa4';
+  assert.equal((await verifyImageAttestations(image, [{ kind: 'bundle', bundle }], policy, predicateTypeFor('custom'))).verified.length, 1);
+  await assert.rejects(verifyImageAttestations(image, [{ kind: 'bundle', bundle }], policy, predicateTypeFor('vuln')), (e) => isBosunError(e, 'SIGN_PREDICATE_TYPE_MISMATCH'));
 });
