@@ -10,7 +10,7 @@ import { serializeBundle } from './bundle.js';
 import { pae } from './dsse.js';
 import { IN_TOTO_PAYLOAD_TYPE } from './intoto.js';
 import type { Statement } from './intoto.js';
-import { writeAtomic } from './keys/generate.js';
+import { writeAtomic } from './write-file.js';
 import { loadPrivateKey } from './keys/load.js';
 import type { PasswordSource } from './keys/password.js';
 import { signLimits } from './limits.js';

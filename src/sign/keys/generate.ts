@@ -1,10 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { rename, writeFile, unlink, access } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BosunError } from '../../errors.js';
 import { encryptPrivateKey } from './encrypted.js';
 import type { PasswordSource } from './password.js';
 import { toPem } from './pem.js';
+import { writeAtomic } from '../write-file.js';
 
 /** Options for `generateKeyPair`. */
 export interface GenerateKeyPairOptions {
@@ -55,17 +56,5 @@ async function exists(p: string): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Writes `data` to `path` via a temp file in the same directory and a rename. */
-export async function writeAtomic(path: string, data: string | Uint8Array, mode = 0o644): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    await writeFile(tmp, data, { mode, flag: 'wx' });
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw new BosunError('IO_FAILED', `cannot write '${path}'`, { cause: err });
   }
 }

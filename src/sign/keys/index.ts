@@ -1,5 +1,5 @@
 export { COSIGN_KEY_LABEL, SIGSTORE_KEY_LABEL, decryptPrivateKey, encryptPrivateKey } from './encrypted.js';
-export { generateKeyPair, writeAtomic } from './generate.js';
+export { generateKeyPair } from './generate.js';
 export type { GenerateKeyPairOptions, GeneratedKeyPair } from './generate.js';
 export { assertSupported, loadPrivateKey, loadPublicKey, parsePublicKey, readKeyText } from './load.js';
 export type { LoadPrivateKeyOptions, SigningKey } from './load.js';
