@@ -49,7 +49,9 @@ export async function verifyBundle(bundle: Bundle, opts: VerifyBundleOptions): P
   if (opts.key && certKey) throw new BosunError('SIGN_VERIFY_FAILED', 'bundle carries a certificate but a public key was given; verify it with --certificate-identity');
   if (opts.identity && !certKey) throw new BosunError('SIGN_VERIFY_FAILED', 'bundle is signed with a key, not a certificate; verify it with --key');
   const signerKey = (opts.key ?? certKey) as KeyObject;
-  const needBytes = signerKey.asymmetricKeyType !== 'ec';
+  // Only message signatures need the artifact bytes, and only for keys that cannot verify a
+  // pre-hashed digest (Ed25519, RSA); DSSE bundles only compare subject digests.
+  const needBytes = bundle.content.$case === 'messageSignature' && signerKey.asymmetricKeyType !== 'ec';
   const digests = opts.artifact ? await digestArtifact(opts.artifact, needBytes) : undefined;
   const entity = toEntity(bundle, digests, opts);
   const signer = runVerifier(entity, trustMaterial(opts), opts);

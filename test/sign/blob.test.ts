@@ -120,3 +120,11 @@ test('mode errors: keyless needs a trusted root; key bundle vs identity; cert bu
   writeFileSync(path.join(dir, 'pub.pem'), publicKey.export({ format: 'pem', type: 'spki' }));
   await assert.rejects(verifyBlob(file, { bundle: keyless, key: path.join(dir, 'pub.pem') }), (e) => isBosunError(e, 'SIGN_VERIFY_FAILED'));
 });
+
+test('an Ed25519 DSSE bundle verifies against a sha256: digest (no bytes needed)', async () => {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const digest = digestOf('subject');
+  const bundle = signStatementWithKey(buildStatement([{ name: 's', digest }], 'https://example.com/p/v1', {}), privateKey, publicKey);
+  const r = await verifyBundle(bundle, { key: publicKey, artifact: { kind: 'digest', sha256: Buffer.from(digest.slice(7), 'hex') } });
+  assert.equal(r.statement?.predicateType, 'https://example.com/p/v1');
+});
