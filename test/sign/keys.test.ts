@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { PassThrough } from 'node:stream';
+import type { ReadStream } from 'node:tty';
 import path from 'node:path';
 import { isBosunError } from '../../src/errors.js';
 import type { ErrorCode } from '../../src/errors.js';
@@ -127,4 +129,32 @@ test('libsodium (python3-nacl) decrypts a bosun key and bosun loads a libsodium-
   const pem = execFileSync('/usr/bin/python3', [naclScript, 'encrypt', 'pw2'], { input: Buffer.from(derHex, 'hex') }).toString();
   const theirs = await loadPrivateKey('env://K', { password: fixed('pw2'), env: { K: pem } });
   assert.ok(theirs.privateKey.equals(ours.privateKey));
+});
+
+// A stand-in terminal: no real TTY exists under the test runner, so a PassThrough plays one
+// (isTTY + setRawMode), and the prompt text written to `out` is captured to check nothing echoes.
+function fakeTty(keys: readonly string[]): { tty: ReadStream; out: PassThrough; rawModes: boolean[] } {
+  const input = new PassThrough();
+  const rawModes: boolean[] = [];
+  Object.assign(input, { isTTY: true, setRawMode: (on: boolean) => rawModes.push(on) });
+  let i = 0;
+  const feed = () => {
+    const k = keys[i++];
+    if (k !== undefined) setImmediate(() => input.write(k));
+  };
+  input.on('resume', feed);
+  return { tty: input as unknown as ReadStream, out: new PassThrough(), rawModes };
+}
+
+test('TTY prompt: reads without echo, handles backspace, restores the terminal', async () => {
+  const { tty, out, rawModes } = fakeTty(['sx\u007fecret\r']);
+  const pw = await envPasswordSource({ env: {}, tty, out })('decrypt');
+  assert.equal(Buffer.from(pw).toString(), 'secret');
+  assert.deepEqual(rawModes, [true, false]);
+  assert.ok(!String(out.read()).includes('secret'));
+});
+
+test('TTY prompt when encrypting asks twice; a mismatch is INPUT_INVALID', async () => {
+  const { tty, out } = fakeTty(['one\r', 'two\r']);
+  await assert.rejects(envPasswordSource({ env: {}, tty, out })('encrypt'), (e) => isBosunError(e, 'INPUT_INVALID'));
 });
