@@ -38,9 +38,10 @@ export interface VerifiedBundle {
  * Verifies a Sigstore bundle with @sigstore/verify and bosun's additions: the artifact is
  * hashed by bosun (streaming; `sha256:` digests supported), DSSE payloads must be in-toto
  * statements naming the artifact, Rekor v2 hashedrekord-over-DSSE entries are understood, and
- * identities are matched with anchored regexps. Throws SIGN_VERIFY_FAILED,
- * SIGN_IDENTITY_MISMATCH, SIGN_SUBJECT_MISMATCH, SIGN_STATEMENT_INVALID, SIGN_BUNDLE_INVALID,
- * INPUT_INVALID (mode flags), SIGN_KEY_UNSUPPORTED.
+ * identities are matched with anchored regexps. Without `artifact`, a DSSE bundle's subjects
+ * are NOT checked: the caller must run `checkStatement` on the returned statement. Throws
+ * SIGN_VERIFY_FAILED, SIGN_IDENTITY_MISMATCH, SIGN_SUBJECT_MISMATCH, SIGN_STATEMENT_INVALID,
+ * SIGN_BUNDLE_INVALID, SIGN_TRUSTED_ROOT_INVALID, INPUT_INVALID (mode flags), SIGN_KEY_UNSUPPORTED.
  */
 export async function verifyBundle(bundle: Bundle, opts: VerifyBundleOptions): Promise<VerifiedBundle> {
   if ((opts.key === undefined) === (opts.identity === undefined)) throw new BosunError('INPUT_INVALID', 'verify with either a public key or a certificate identity policy, not both or neither');
