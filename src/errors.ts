@@ -55,6 +55,21 @@ export const codes = {
   POLICY_INVALID: { status: 400, meaning: 'a policy document is not a valid Kyverno ClusterPolicy or Policy', hint: 'check the policy against the kyverno.io/v1 schema; the message names the document and the field' },
   POLICY_INPUT_INVALID: { status: 400, meaning: 'a resource, values or userinfo file given to the policy engine is malformed', hint: 'resources must be Kubernetes YAML documents with apiVersion, kind and metadata.name; values and userinfo files need apiVersion and kind' },
   POLICY_TEST_INVALID: { meaning: 'a kyverno-test.yaml file is malformed or names a file that cannot be read', hint: 'a test needs apiVersion cli.kyverno.io/v1alpha1, kind Test, policies, resources and results; paths are relative to the test file' },
+
+  // --- sign: keys, bundles, DSSE/in-toto, verification
+  SIGN_KEY_INVALID: { meaning: 'a key file is not a PEM key bosun can read (bad PEM, JSON envelope or KDF parameters)', hint: 'pass a key made by `bosun generate-key-pair` or `cosign generate-key-pair`, or a PKCS#8 / PKIX PEM file' },
+  SIGN_KEY_PASSWORD_MISSING: { meaning: 'an encrypted private key needs a password and none was available', hint: 'set COSIGN_PASSWORD or BOSUN_PASSWORD, or run in a terminal to be prompted' },
+  SIGN_KEY_PASSWORD_WRONG: { meaning: 'the password does not decrypt the private key', hint: 'check COSIGN_PASSWORD / BOSUN_PASSWORD; the key cannot be recovered without its password' },
+  SIGN_KEY_SEC1: { meaning: 'the private key is SEC1 (`EC PRIVATE KEY`) where PKCS#8 is expected', hint: 'convert it: `openssl pkcs8 -topk8 -nocrypt -in key.pem -out key.p8.pem`, or import it with `cosign import-key-pair`' },
+  SIGN_KEY_UNSUPPORTED: { meaning: 'the key type or curve is not supported for signing or verification', hint: 'use ECDSA P-256 (the cosign default); P-384, Ed25519 and RSA public keys verify too' },
+  SIGN_BUNDLE_INVALID: { status: 400, meaning: 'a Sigstore bundle is malformed, of an unknown version, or has absurd counts of entries', hint: 'check that the file was written by cosign, bosun or another Sigstore client (`--bundle` output)' },
+  SIGN_TRUSTED_ROOT_INVALID: { meaning: 'a trusted root file is malformed or has authorities without a validity start', hint: 'fetch a current trusted_root.json from the Sigstore TUF repository (or your private instance)' },
+  SIGN_VERIFY_FAILED: { meaning: 'a signature, certificate chain, transparency log entry or timestamp did not verify', hint: 'the artifact, bundle or trusted material do not belong together; do not trust the artifact' },
+  SIGN_IDENTITY_MISMATCH: { meaning: 'the signature verified but the signer identity or issuer is not the one required', hint: 'check --certificate-identity(-regexp) and --certificate-oidc-issuer(-regexp); regexps are anchored' },
+  SIGN_DSSE_INVALID: { meaning: 'a DSSE envelope is malformed or none of its signatures verify', hint: 'the attestation is corrupt or was signed by another key' },
+  SIGN_STATEMENT_INVALID: { meaning: 'a DSSE payload is not a valid in-toto Statement', hint: 'the attestation is malformed; do not trust it' },
+  SIGN_SUBJECT_MISMATCH: { meaning: 'the in-toto statement does not name the digest being verified as a subject', hint: 'the attestation is about another artifact; do not use it for this one' },
+  SIGN_PREDICATE_TYPE_MISMATCH: { meaning: 'the in-toto predicateType is not exactly the requested type', hint: 'pass the right --type (cosign names like `spdxjson` or a full URI)' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;
