@@ -17,7 +17,13 @@ export async function writeImage(image: Image, dest: string, opts: Pick<OpenImag
   if (local?.transport === 'docker-archive') {
     if (local.index !== undefined) throw new BosunError('INPUT_INVALID', `"${dest}": a destination takes REPO:TAG, not @N`);
     await archive.write(local.file, image, { tags: local.ref ? [local.ref] : [], ...(opts.signal ? { signal: opts.signal } : {}) });
-    return image.digest();
+    // An archive stores layers uncompressed, so its digest is its own: read it back.
+    const written = await archive.image(local.file);
+    try {
+      return await written.digest();
+    } finally {
+      await written.close();
+    }
   }
   const ref = dest.startsWith('docker://') ? dest.slice('docker://'.length) : dest;
   return (await remote.write(ref, image, { insecure: opts.insecure, caFile: opts.caFile, auth: opts.auth, signal: opts.signal })).digest;
@@ -25,8 +31,8 @@ export async function writeImage(image: Image, dest: string, opts: Pick<OpenImag
 
 /**
  * Copies one image (the selected platform) from any source to any destination, as
- * `skopeo copy` does. Returns the digest written (a docker-archive keeps the source digest
- * only when the layers are already uncompressed; see docs/image-sources.md).
+ * `skopeo copy` does. Returns the digest of what was written (a docker-archive stores layers
+ * uncompressed, so its digest differs from a compressed source's; see docs/image-sources.md).
  */
 export async function copy(src: string | undefined, dest: string, opts: OpenImageOptions = {}): Promise<{ source: Digest; written: Digest }> {
   const opened = await openImage(src, opts);
