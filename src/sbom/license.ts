@@ -33,7 +33,9 @@ const gnuName = /^(A?GPL|LGPL|GFDL)-?v?(\d)(?:\.(\d))?(\+)?$/i;
 export function toSpdxExpression(raw: string): string | undefined {
   const text = raw.trim().replace(/\s+/g, ' ');
   if (!text) return undefined;
-  if (isValidExpression(text)) return text;
+  // deprecated GNU ids (`LGPL-2.1+`, `GPL-2.0`) are valid syntax but ambiguous; spell them out
+  const modern = text.replace(/\b(A?GPL|LGPL|GFDL)-(\d\.\d)(\+)?(?![-\w+])/g, (_m, fam: string, ver: string, plus?: string) => `${fam}-${ver}-${plus ? 'or-later' : 'only'}`);
+  if (isValidExpression(modern)) return modern;
   const disjuncts = text.split(/\s+or\s+|\s*\|\s*/i).map((d) => conjunction(d));
   return joinExpressions(disjuncts, 'OR');
 }
