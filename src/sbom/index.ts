@@ -1,0 +1,11 @@
+export type { Location, OsRelease, Package, PackageMetadata, PackageType, Problem, Relationship, Sbom, SbomSource } from './model.js';
+export type { Cataloger, CatalogContext, CatalogResult, FileCatalogerOptions, ParseInput, ParseResult } from './cataloger.js';
+export { fileCataloger } from './cataloger.js';
+export type { CatalogOptions } from './catalog.js';
+export { catalog, catalogGlobs } from './catalog.js';
+export { defaultCatalogers, apkCataloger, dpkgCataloger, npmInstalledCataloger, npmLockCataloger, pythonCataloger } from './catalogers/index.js';
+export { findOsRelease, parseOsRelease } from './catalogers/os-release.js';
+export { toSpdxExpression } from './license.js';
+export type { SbomWriter, WriteOptions } from './codecs/common.js';
+export { spdxJson, toSpdx } from './codecs/spdx.js';
+export { cycloneDxJson, toCycloneDx } from './codecs/cyclonedx.js';
