@@ -36,13 +36,12 @@ export function toSpdxExpression(raw: string): string | undefined {
   // deprecated GNU ids (`LGPL-2.1+`, `GPL-2.0`) are valid syntax but ambiguous; spell them out
   const modern = text.replace(/\b(A?GPL|LGPL|GFDL)-(\d\.\d)(\+)?(?![-\w+])/g, (_m, fam: string, ver: string, plus?: string) => `${fam}-${ver}-${plus ? 'or-later' : 'only'}`);
   if (isValidExpression(modern)) return modern;
-  const disjuncts = text.split(/\s+or\s+|\s*\|\s*/i).map((d) => conjunction(d));
-  return joinExpressions(disjuncts, 'OR');
-}
-
-function conjunction(text: string): string {
-  const parts = text.split(/\s+and\s+|\s*,\s*|\s*&\s*/i).filter(Boolean).map((t) => single(t));
-  return joinExpressions(parts, 'AND');
+  // DEP-5 and npm-legacy lists join short names ("GPL-2+ or Artistic"); names with spaces are
+  // prose ("Apache License, Version 2.0") and are read whole
+  const disjuncts = text.split(/\s+or\s+|\s*\|\s*/i).map((d) => d.split(/\s+and\s+|\s*,\s*|\s*&\s*/i).filter(Boolean));
+  const isList = disjuncts.flat().length > 1 && disjuncts.flat().every((t) => !/\s/.test(t.trim()));
+  if (!isList) return single(text);
+  return joinExpressions(disjuncts.map((c) => joinExpressions(c.map(single), 'AND')), 'OR');
 }
 
 function single(term: string): string {
@@ -58,9 +57,21 @@ function single(term: string): string {
   // rather than let a guess drop the exception or the "+".
   if (!tooVague.test(t) && !/\swith\s/i.test(t)) {
     const corrected = spdxCorrect(t, { upgrade: true });
-    if (corrected) return corrected;
+    if (corrected && isSupportedBy(corrected, lower)) return corrected;
   }
   return licenseRef(t);
+}
+
+/**
+ * spdx-correct guesses boldly ("BSD-variant" → BSD-2-Clause). Accept a guess only when every
+ * distinguishing part of it (family, version digits, clause count) appears in the input.
+ */
+function isSupportedBy(id: string, input: string): boolean {
+  return id
+    .toLowerCase()
+    .split(/[-.+]/)
+    .filter((tok) => tok && !['only', 'or', 'later', '0', 'clause'].includes(tok))
+    .every((tok) => input.includes(tok));
 }
 
 /** `LicenseRef-` plus the name with every character SPDX idstrings forbid replaced by `-`. */

@@ -63,7 +63,7 @@ function osPackage(sbom: Sbom): Json | undefined {
     licenseConcluded: 'NOASSERTION',
     licenseDeclared: 'NOASSERTION',
     copyrightText: 'NOASSERTION',
-    primaryPackagePurpose: 'OPERATING-SYSTEM',
+    // no primaryPackagePurpose: the 2.3 schema's enum misspells OPERATING-SYSTEM (fixed in 2.3.1)
     ...(sbom.os.prettyName ? { description: sbom.os.prettyName } : {}),
   };
 }
