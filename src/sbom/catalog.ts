@@ -1,7 +1,7 @@
 import { isBosunError } from '../errors.js';
 import type { FileTree } from '../oci/types.js';
 import type { Cataloger, CatalogContext } from './cataloger.js';
-import { problemOf, throwIfAborted } from './cataloger.js';
+import { throwIfAborted } from './cataloger.js';
 import { defaultCatalogers } from './catalogers/index.js';
 import { findOsRelease, osReleaseGlobs } from './catalogers/os-release.js';
 import type { Package, Problem, Relationship, Sbom, SbomSource } from './model.js';
@@ -42,7 +42,9 @@ export async function catalog(tree: FileTree, opts: CatalogOptions): Promise<Sbo
       problems.push(...r.problems);
     } catch (err) {
       if (isBosunError(err, 'ABORTED')) throw err;
-      problems.push({ ...problemOf({ path: '/' }, err), message: `cataloger ${c.name}: ${errorText(err)}` });
+      // catalogers turn bad input into problems themselves; anything escaping one is a bug
+      const code = isBosunError(err) ? err.code : 'INTERNAL';
+      problems.push({ path: '/', code, message: `cataloger ${c.name}: ${errorText(err)}` });
     }
   }
   const merged = mergeByPurl(packages);
