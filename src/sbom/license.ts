@@ -100,3 +100,24 @@ export function isValidExpression(text: string): boolean {
 export function isListedId(expr: string): boolean {
   return idByLower.get(expr.toLowerCase()) === expr;
 }
+
+/**
+ * The top-level AND operands of an expression (`A AND (B OR C)` → `A`, `B OR C`), so a single
+ * SPDX `licenseDeclared` reads back as the list of licenses it was written from.
+ */
+export function splitConjunction(expr: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < expr.length; i++) {
+    const ch = expr[i];
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (depth === 0 && expr.startsWith(' AND ', i)) {
+      parts.push(expr.slice(start, i));
+      start = i + 5;
+    }
+  }
+  parts.push(expr.slice(start));
+  return parts.map((p) => p.trim()).map((p) => (/^\(.*\)$/.test(p) && isValidExpression(p.slice(1, -1)) ? p.slice(1, -1) : p)).filter(Boolean);
+}

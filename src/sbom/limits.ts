@@ -8,6 +8,10 @@ export const sbomLimits = {
   auxBytes: 8 * 1024 * 1024,
   /** Packages one file may declare. */
   packagesPerFile: 200_000,
+  /** SBOM documents read by the codecs, and the packages and nesting depth they may have. */
+  documentBytes: 256 * 1024 * 1024,
+  documentPackages: 500_000,
+  documentDepth: 32,
   /** Owned files recorded per package. */
   filesPerPackage: 100_000,
 } as const;

@@ -2,8 +2,15 @@ import { createHash } from 'node:crypto';
 import type { ErrorCode } from '../errors.js';
 import type { Digest } from '../oci/digest.js';
 
-/** PURL types bosun catalogs (the purl spec's names). */
-export type PackageType = 'deb' | 'apk' | 'npm' | 'pypi';
+/**
+ * PURL types (the purl spec's names). bosun's catalogers produce deb, apk, npm and pypi; the rest
+ * arrive in SBOMs read from other tools.
+ */
+export const packageTypes = [
+  'apk', 'bitnami', 'cargo', 'cocoapods', 'composer', 'conan', 'conda', 'deb', 'gem', 'generic', 'github',
+  'golang', 'hackage', 'hex', 'maven', 'npm', 'nuget', 'pub', 'pypi', 'rpm', 'swift',
+] as const;
+export type PackageType = (typeof packageTypes)[number];
 
 /** Where a package was found: an absolute path in the tree and, for images, the layer's diffID. */
 export interface Location {
@@ -62,7 +69,8 @@ export interface OsRelease {
 
 /** What was scanned. */
 export interface SbomSource {
-  kind: 'image' | 'directory';
+  /** `document` when the SBOM was read from SPDX or CycloneDX rather than built from a tree. */
+  kind: 'image' | 'directory' | 'document';
   /** The reference or path the user gave. */
   name: string;
   /** The image manifest digest, for images. */

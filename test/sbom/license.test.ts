@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isListedId, isValidExpression, licenseRef, toSpdxExpression } from '../../src/sbom/license.js';
+import { isListedId, isValidExpression, licenseRef, splitConjunction, toSpdxExpression } from '../../src/sbom/license.js';
 
 const cases = [
   { raw: 'MIT', want: 'MIT' },
@@ -44,3 +44,13 @@ test('isListedId is exact and case-sensitive (CycloneDX license.id takes only li
   assert.equal(isListedId('MIT OR ISC'), false);
   assert.equal(isListedId('LicenseRef-x'), false);
 });
+
+const splitCases = [
+  { e: 'MIT', want: ['MIT'] },
+  { e: 'MIT AND ISC', want: ['MIT', 'ISC'] },
+  { e: 'GPL-2.0-or-later AND (MIT OR Apache-2.0)', want: ['GPL-2.0-or-later', 'MIT OR Apache-2.0'] },
+  { e: '(MIT AND ISC) OR Zlib', want: ['(MIT AND ISC) OR Zlib'] }, // top level is OR: one license
+] as const;
+for (const c of splitCases) {
+  test(`splitConjunction ${c.e}`, () => assert.deepEqual(splitConjunction(c.e), c.want));
+}

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { BosunError } from '../../errors.js';
 import type { Sbom } from '../model.js';
 
@@ -22,6 +22,15 @@ export interface SbomWriter {
   write(sbom: Sbom, out: Writable, opts?: WriteOptions): Promise<void>;
   /** The document as a plain JSON value (what `write` serialises). */
   encode(sbom: Sbom, opts?: WriteOptions): unknown;
+}
+
+/** A writer that also reads its format back into the model (`'spdx-json@2.3'`, `'cyclonedx-json@1.6'`). */
+export interface SbomCodec extends SbomWriter {
+  /**
+   * Reads a document of this format (readers accept older versions too: SPDX 2.2-2.3, CycloneDX
+   * 1.4-1.6) and consumes `input`. Throws SBOM_DOCUMENT_INVALID, LIMIT_EXCEEDED or IO_FAILED.
+   */
+  read(input: Readable): Promise<Sbom>;
 }
 
 /** Creation time without milliseconds (SPDX's pattern forbids them), honouring SOURCE_DATE_EPOCH. */

@@ -1,6 +1,7 @@
 import { isListedId, joinExpressions } from '../license.js';
 import type { Package, Sbom } from '../model.js';
-import type { SbomWriter, WriteOptions } from './common.js';
+import type { SbomCodec, WriteOptions } from './common.js';
+import { readCycloneDx } from './cyclonedx-read.js';
 import { contentHash, creationTime, toolVersion, writeJson } from './common.js';
 
 // spec: CycloneDX 1.6 JSON, https://cyclonedx.org/docs/1.6/json/
@@ -95,8 +96,9 @@ export function toCycloneDx(sbom: Sbom, opts?: WriteOptions): Json {
 }
 
 /** `cyclonedx-json@1.6`. */
-export const cycloneDxJson: SbomWriter = {
+export const cycloneDxJson: SbomCodec = {
   format: 'cyclonedx-json@1.6',
   encode: toCycloneDx,
+  read: readCycloneDx,
   write: (sbom, out, opts) => writeJson(toCycloneDx(sbom, opts), out),
 };

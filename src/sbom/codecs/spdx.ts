@@ -1,6 +1,7 @@
 import type { Package, Sbom } from '../model.js';
 import { joinExpressions } from '../license.js';
-import type { SbomWriter, WriteOptions } from './common.js';
+import type { SbomCodec, WriteOptions } from './common.js';
+import { readSpdx } from './spdx-read.js';
 import { contentHash, creationTime, toolVersion, writeJson } from './common.js';
 
 // spec: SPDX 2.3, https://spdx.github.io/spdx-spec/v2.3/ (JSON schema: spdx-spec schemas/spdx-schema.json)
@@ -108,8 +109,9 @@ export function toSpdx(sbom: Sbom, opts?: WriteOptions): Json {
 }
 
 /** `spdx-json@2.3`. */
-export const spdxJson: SbomWriter = {
+export const spdxJson: SbomCodec = {
   format: 'spdx-json@2.3',
   encode: toSpdx,
+  read: readSpdx,
   write: (sbom, out, opts) => writeJson(toSpdx(sbom, opts), out),
 };
