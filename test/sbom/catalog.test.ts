@@ -13,7 +13,9 @@ import { parseDebianCopyright } from '../../src/sbom/catalogers/dpkg-copyright.j
 import { defaultCatalogers, dpkgCataloger } from '../../src/sbom/catalogers/index.js';
 import { parsePackageLock } from '../../src/sbom/catalogers/npm-lock.js';
 import { parseOsRelease } from '../../src/sbom/catalogers/os-release.js';
+import { parsePnpmLock } from '../../src/sbom/catalogers/pnpm-lock.js';
 import { parseCoreMetadata } from '../../src/sbom/catalogers/python.js';
+import { parseYarnBerry, parseYarnV1 } from '../../src/sbom/catalogers/yarn-lock.js';
 import { toSpdxExpression } from '../../src/sbom/license.js';
 import { dirTree } from '../helpers/dir-tree.js';
 import { dpkgStatus, syntheticDebianTree, writeTree } from '../helpers/sbom-fixture.js';
@@ -92,6 +94,9 @@ const parsers: Array<[string, (s: string) => unknown]> = [
   ['debian copyright', (s) => parseDebianCopyright(`Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n${s}`)],
   ['apk installed', parseApkInstalled],
   ['package-lock', parsePackageLock],
+  ['yarn v1', parseYarnV1],
+  ['yarn berry', (s) => parseYarnBerry(`__metadata:\n${s}`)],
+  ['pnpm-lock', parsePnpmLock],
   ['core metadata', parseCoreMetadata],
   ['os-release', parseOsRelease],
   ['license', toSpdxExpression],

@@ -3,15 +3,16 @@
 // by Debian's python3). Recall and precision must both be 100%: the sets are compared exactly.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { catalog } from '../../src/sbom/catalog.js';
 import type { Cataloger } from '../../src/sbom/cataloger.js';
-import { dpkgCataloger, npmInstalledCataloger, npmLockCataloger, pythonCataloger } from '../../src/sbom/catalogers/index.js';
+import { dpkgCataloger, npmInstalledCataloger, npmLockCataloger, pnpmLockCataloger, pythonCataloger, yarnLockCataloger } from '../../src/sbom/catalogers/index.js';
 import { findOsRelease } from '../../src/sbom/catalogers/os-release.js';
 import { isValidExpression } from '../../src/sbom/license.js';
 import type { Package, Sbom } from '../../src/sbom/model.js';
-import { ensureRootfs } from '../fixtures/sbom/build.js';
+import { buildDir, ensureRootfs, npmProject } from '../fixtures/sbom/build.js';
 import { dirTree } from '../helpers/dir-tree.js';
 
 let root = '';
@@ -98,7 +99,8 @@ function npmLsSet(extra: string[]): string[] {
 test('npm-installed and npm-lock each find exactly what `npm ls --all` lists', async () => {
   const truth = npmLsSet([]);
   assert.ok(truth.length > 50, 'express brings a real tree');
-  const installed = await run(npmInstalledCataloger);
+  // the yarn-app and pnpm-app trees beside /app are compared with their own tools below
+  const installed = (await run(npmInstalledCataloger)).filter((p) => p.locations[0]?.path.startsWith('/app/'));
   assert.deepEqual(sorted(installed.map((p) => key(p.name, p.version))), truth);
   const locked = await run(npmLockCataloger);
   assert.deepEqual(sorted(locked.map((p) => key(p.name, p.version))), truth);
@@ -124,4 +126,55 @@ test('python-installed finds exactly what importlib.metadata finds in dist-packa
   const pkgs = await run(pythonCataloger);
   assert.deepEqual(sorted(pkgs.map((p) => key(p.name, p.version))), sorted(truth));
   for (const p of pkgs) assert.match(p.purl, /^pkg:pypi\/[a-z0-9-]+@/);
+});
+
+interface YarnTree { name: string; shadow?: boolean; children?: YarnTree[] }
+interface PnpmNode { version?: string; dependencies?: Record<string, PnpmNode>; devDependencies?: Record<string, PnpmNode> }
+
+function yarnTruth(): string[] {
+  const line = readFileSync(path.join(buildDir, 'yarn-app.truth.json'), 'utf8').split('\n').find((l) => l.includes('"type":"tree"')) ?? '{}';
+  const out: string[] = [];
+  const walk = (ts: YarnTree[] | undefined): void => {
+    for (const t of ts ?? []) {
+      if (!t.shadow) out.push(t.name);
+      walk(t.children);
+    }
+  };
+  walk((JSON.parse(line) as { data?: { trees?: YarnTree[] } }).data?.trees);
+  return sorted(out);
+}
+
+function pnpmTruth(): { all: string[]; dev: Set<string> } {
+  const [project] = JSON.parse(readFileSync(path.join(buildDir, 'pnpm-app.truth.json'), 'utf8')) as PnpmNode[];
+  const all: string[] = [];
+  const walk = (deps: Record<string, PnpmNode> | undefined, into: string[]): void => {
+    for (const [name, n] of Object.entries(deps ?? {})) {
+      if (n.version) into.push(key(name, n.version));
+      walk(n.dependencies, into);
+    }
+  };
+  const prod: string[] = [];
+  walk(project?.dependencies, prod);
+  const dev: string[] = [];
+  walk(project?.devDependencies, dev);
+  all.push(...prod, ...dev);
+  return { all: sorted(all), dev: new Set(dev.filter((d) => !prod.includes(d))) };
+}
+
+test('yarn-lock finds exactly what `yarn list` lists, dev-only packages marked', async () => {
+  const pkgs = await run(yarnLockCataloger);
+  assert.ok(pkgs.every((p) => p.locations[0]?.path === '/yarn-app/yarn.lock'));
+  assert.deepEqual(sorted(pkgs.map((p) => key(p.name, p.version))), yarnTruth());
+  const devOnly = pkgs.filter((p) => p.metadata.isDev).map((p) => p.name);
+  assert.deepEqual(devOnly, Object.keys(npmProject.devDependencies));
+});
+
+test('pnpm-lock finds exactly what `pnpm ls --depth Infinity` lists, dev-only packages marked', async () => {
+  const truth = pnpmTruth();
+  const pkgs = await run(pnpmLockCataloger);
+  assert.deepEqual(sorted(pkgs.map((p) => key(p.name, p.version))), truth.all);
+  assert.deepEqual(sorted(pkgs.filter((p) => p.metadata.isDev).map((p) => key(p.name, p.version))), sorted(truth.dev));
+  // pnpm's node_modules/.pnpm/<name>@<version>/node_modules/<name> layout is found by npm-installed too
+  const installed = (await run(npmInstalledCataloger)).filter((p) => p.locations[0]?.path.startsWith('/pnpm-app/'));
+  assert.deepEqual(sorted(installed.map((p) => key(p.name, p.version))), truth.all);
 });
