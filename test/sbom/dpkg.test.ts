@@ -34,6 +34,7 @@ const paragraphCases = [
   { name: 'installed with Source and version', text: 'Package: libbz2-1.0\nStatus: install ok installed\nSource: bzip2 (1.0.8-5)\nVersion: 1.0.8-5+b1\nArchitecture: amd64\n', want: { name: 'libbz2-1.0', version: '1.0.8-5+b1', arch: 'amd64', sourceName: 'bzip2', sourceVersion: '1.0.8-5' } },
   { name: 'Source without version', text: 'Package: zlib1g\nStatus: install ok installed\nSource: zlib\nVersion: 1:1.2.13.dfsg-1\n', want: { name: 'zlib1g', version: '1:1.2.13.dfsg-1', sourceName: 'zlib', sourceVersion: '1:1.2.13.dfsg-1' } },
   { name: 'no Source: the binary is the source', text: 'Package: hello\nStatus: install ok installed\nVersion: 2.10-3\n', want: { name: 'hello', version: '2.10-3', sourceName: 'hello', sourceVersion: '2.10-3' } },
+  { name: 'held (installed, upgrades held back)', text: 'Package: x\nStatus: hold ok installed\nVersion: 1\n', want: { name: 'x', version: '1', sourceName: 'x', sourceVersion: '1' } },
   { name: 'config-files only', text: 'Package: x\nStatus: deinstall ok config-files\nVersion: 1\n', want: undefined },
   { name: 'unpacked, not configured', text: 'Package: x\nStatus: install ok unpacked\nVersion: 1\n', want: undefined },
   { name: 'half-installed', text: 'Package: x\nStatus: install reinstreq half-installed\nVersion: 1\n', want: undefined },
@@ -103,7 +104,7 @@ test('dpkg-db: distroless status.d (one file per package, .md5sums beside) match
   const admin = path.join(real, 'var/lib/dpkg');
   const files: Record<string, string> = { 'usr/lib/os-release': readFileSync(path.join(real, 'usr/lib/os-release'), 'utf8') };
   const installed = execFileSync('dpkg-query', [`--admindir=${admin}`, '-W', '-f', '${db:Status-Abbrev}|${Package}|${Version}\n'], { encoding: 'utf8' })
-    .split('\n').filter((l) => l.startsWith('ii ')).map((l) => l.split('|').slice(1).join('@')).sort();
+    .split('\n').filter((l) => /^[ih]i /.test(l)).map((l) => l.split('|').slice(1).join('@')).sort();
   parseDeb822(readFileSync(path.join(admin, 'status'), 'utf8')).forEach((p, i) => {
     if (p.get('status') !== 'install ok installed') return;
     // distroless drops Status from some entries; keep it on every other one to cover both forms

@@ -39,7 +39,7 @@ interface DpkgTruth { name: string; version: string; arch: string; source: strin
 
 function dpkgTruth(): DpkgTruth[] {
   const out = sh('dpkg-query', [`--admindir=${root}/var/lib/dpkg`, '-W', '-f', '${db:Status-Abbrev}|${Package}|${Version}|${Architecture}|${source:Package}|${source:Version}\n']);
-  return out.split('\n').filter((l) => l.startsWith('ii ')).map((l) => {
+  return out.split('\n').filter((l) => /^[ih]i /.test(l)).map((l) => {
     const [, name = '', version = '', arch = '', source = '', sourceVersion = ''] = l.split('|');
     return { name, version, arch, source, sourceVersion };
   });

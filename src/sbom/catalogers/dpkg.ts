@@ -24,13 +24,15 @@ export interface DpkgEntry {
 }
 
 /**
- * Reads one status paragraph. Returns undefined for packages not fully installed (only
- * `Status: install ok installed` counts; distroless status.d files omit Status, and those are
- * installed by construction). Throws SBOM_FILE_INVALID when Package or Version is missing.
+ * Reads one status paragraph. Returns undefined for packages not fully installed: only
+ * `install ok installed` counts, and `hold ok installed` (a held package is installed too; the
+ * first word is the wanted state). Distroless status.d files may omit Status; those are installed
+ * by construction. Throws SBOM_FILE_INVALID when Package or Version is missing.
  */
 export function parseDpkgParagraph(p: Paragraph, requireStatus: boolean): DpkgEntry | undefined {
   const status = p.get('status');
-  if (status !== undefined ? status.trim() !== 'install ok installed' : requireStatus) return undefined;
+  const isInstalled = status === undefined ? !requireStatus : /^(install|hold) ok installed$/.test(status.trim());
+  if (!isInstalled) return undefined;
   const pkg = p.get('package')?.trim();
   const version = p.get('version')?.trim();
   if (!pkg || !version) throw new BosunError('SBOM_FILE_INVALID', 'a paragraph has no Package or Version field');
