@@ -5,15 +5,21 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { before, test } from 'node:test';
 import { catalog } from '../../src/sbom/catalog.js';
 import type { Cataloger } from '../../src/sbom/cataloger.js';
 import { dpkgCataloger, npmInstalledCataloger, npmLockCataloger, pnpmLockCataloger, pythonCataloger, yarnLockCataloger } from '../../src/sbom/catalogers/index.js';
 import { findOsRelease } from '../../src/sbom/catalogers/os-release.js';
+import { readCycloneDx } from '../../src/sbom/codecs/cyclonedx-read.js';
+import { toCycloneDx } from '../../src/sbom/codecs/cyclonedx.js';
+import { readSpdx } from '../../src/sbom/codecs/spdx-read.js';
+import { toSpdx } from '../../src/sbom/codecs/spdx.js';
 import { isValidExpression } from '../../src/sbom/license.js';
 import type { Package, Sbom } from '../../src/sbom/model.js';
 import { buildDir, ensureRootfs, npmProject } from '../fixtures/sbom/build.js';
 import { dirTree } from '../helpers/dir-tree.js';
+import { cycloneDxValidator, spdxValidator } from '../helpers/sbom-schemas.js';
 
 let root = '';
 let sbom: Sbom;
@@ -177,4 +183,15 @@ test('pnpm-lock finds exactly what `pnpm ls --depth Infinity` lists, dev-only pa
   // pnpm's node_modules/.pnpm/<name>@<version>/node_modules/<name> layout is found by npm-installed too
   const installed = (await run(npmInstalledCataloger)).filter((p) => p.locations[0]?.path.startsWith('/pnpm-app/'));
   assert.deepEqual(sorted(installed.map((p) => key(p.name, p.version))), truth.all);
+});
+
+test('the SBOM of the real tree validates as SPDX 2.3 and CycloneDX 1.6, and reads back unchanged', async () => {
+  const spdx = toSpdx(sbom);
+  const cdx = toCycloneDx(sbom);
+  assert.deepEqual(spdxValidator()(spdx), []);
+  assert.deepEqual(cycloneDxValidator()(cdx), []);
+  for (const p of spdx.packages as Array<{ SPDXID: string }>) assert.match(p.SPDXID, /^SPDXRef-[a-zA-Z0-9.-]+$/);
+  const strip = (s: Sbom) => s.packages.map((p) => [p.id, p.purl, p.licenses, p.locations]);
+  assert.deepEqual(strip(await readSpdx(Readable.from([JSON.stringify(spdx)]))), strip(sbom));
+  assert.deepEqual(strip(await readCycloneDx(Readable.from([JSON.stringify(cdx)]))), strip(sbom));
 });
