@@ -1,0 +1,21 @@
+import type { Cataloger } from '../cataloger.js';
+import { apkCataloger } from './apk.js';
+import { dpkgCataloger } from './dpkg.js';
+import { npmInstalledCataloger } from './npm.js';
+import { npmLockCataloger } from './npm-lock.js';
+import { pnpmLockCataloger } from './pnpm-lock.js';
+import { pythonCataloger } from './python.js';
+import { yarnLockCataloger } from './yarn-lock.js';
+
+/** Every cataloger bosun runs by default, in the order they run. */
+export const defaultCatalogers: readonly Cataloger[] = [
+  dpkgCataloger,
+  apkCataloger,
+  npmInstalledCataloger,
+  npmLockCataloger,
+  yarnLockCataloger,
+  pnpmLockCataloger,
+  pythonCataloger,
+];
+
+export { apkCataloger, dpkgCataloger, npmInstalledCataloger, npmLockCataloger, pnpmLockCataloger, pythonCataloger, yarnLockCataloger };
