@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { BlobStore } from './blob-store/blob-store.js';
 import { ContentCache } from './content-cache.js';
 import type { MountCheck, RegistryContext } from './context.js';
@@ -38,7 +38,9 @@ export async function buildRegistryApp(opts: RegistryAppOptions): Promise<{ app:
   const app = Fastify({
     rewriteUrl: rewriteRegistryUrl,
     ...(opts.logger ? { loggerInstance: opts.logger } : {}),
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
+    // sha512 digests in the path are 135 characters; find-my-way's default cap is 100.
+    routerOptions: { maxParamLength: 256 },
     return503OnClosing: false,
   });
   const ctx: RegistryContext = {

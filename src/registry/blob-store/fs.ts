@@ -43,8 +43,9 @@ export class FsBlobStore implements BlobStore {
   }
 
   async stat(key: string): Promise<{ size: number } | undefined> {
+    const path = this.pathOf(key);
     try {
-      const st = await stat(this.pathOf(key));
+      const st = await stat(path);
       return st.isFile() ? { size: st.size } : undefined;
     } catch (err) {
       if (isNotFound(err)) return undefined;
@@ -53,9 +54,10 @@ export class FsBlobStore implements BlobStore {
   }
 
   async read(key: string, range?: ByteRange): Promise<Readable> {
+    const path = this.pathOf(key);
     let fh;
     try {
-      fh = await open(this.pathOf(key), 'r');
+      fh = await open(path, 'r');
     } catch (err) {
       if (isNotFound(err)) throw new BosunError('REGISTRY_SERVE_BLOB_UNKNOWN', `no blob at "${key}"`);
       throw storeFailed(`open "${key}"`, err);
@@ -104,8 +106,9 @@ export class FsBlobStore implements BlobStore {
   }
 
   async delete(key: string): Promise<void> {
+    const path = this.pathOf(key);
     try {
-      await rm(this.pathOf(key), { force: true });
+      await rm(path, { force: true });
     } catch (err) {
       throw storeFailed(`delete "${key}"`, err);
     }
