@@ -50,10 +50,10 @@ export function parseReference(raw: string): Reference {
   return { kind: 'tag', tag: parseTag(raw) };
 }
 
-/** Upload session ids are 128 random bits in lowercase hex; throws REGISTRY_SERVE_BLOB_UPLOAD_UNKNOWN. */
+/** Upload session ids are 128 random bits in lowercase hex; throws REGISTRY_SERVE_BLOB_UPLOAD_INVALID. */
 export function parseUploadId(raw: string): string {
   if (!uploadIdPattern.test(raw)) {
-    throw new BosunError('REGISTRY_SERVE_BLOB_UPLOAD_UNKNOWN', `invalid upload id "${raw.slice(0, 80)}"`);
+    throw new BosunError('REGISTRY_SERVE_BLOB_UPLOAD_INVALID', `invalid upload id "${raw.slice(0, 80)}"`);
   }
   return raw;
 }
