@@ -26,7 +26,7 @@ export async function referrerRoutes(app: FastifyInstance, opts: { ctx: Registry
       const filter = artifactType !== undefined && artifactType !== '' ? { artifactType } : {};
       const manifests = await ctx.meta.referrers(repo, subject, { ...filter, limit: limits.indexEntries });
       if (filter.artifactType !== undefined) reply.header('oci-filters-applied', 'artifactType');
-      return reply.header('content-type', MediaTypes.ociIndex).send(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests }));
+      return reply.header('content-type', MediaTypes.ociIndex).send(Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests })));
     },
   });
 }
