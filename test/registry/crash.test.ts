@@ -47,7 +47,7 @@ function halfRequest(base: string, method: string, path: string, first: Buffer, 
 
 async function pushBlob(base: string, repo: string, bytes: Buffer): Promise<string> {
   const digest = digestOf(bytes);
-  const res = await fetch(`${base}/v2/${repo}/blobs/uploads/?digest=${digest}`, { method: 'POST', body: bytes });
+  const res = await fetch(`${base}/v2/${repo}/blobs/uploads/?digest=${digest}`, { method: 'POST', body: new Uint8Array(bytes) });
   assert.equal(res.status, 201);
   return digest;
 }
@@ -59,7 +59,7 @@ test('SIGKILL mid-upload: no partial blob, sessions cleaned on restart', async (
   const digest = digestOf(big);
   const post = await fetch(`${child.base}/v2/r/blobs/uploads/`, { method: 'POST' });
   const loc = post.headers.get('location')!;
-  const patch = await fetch(new URL(loc, child.base), { method: 'PATCH', body: big.subarray(0, 1 << 20), headers: { 'content-range': `0-${(1 << 20) - 1}` } });
+  const patch = await fetch(new URL(loc, child.base), { method: 'PATCH', body: new Uint8Array(big.subarray(0, 1 << 20)), headers: { 'content-range': `0-${(1 << 20) - 1}` } });
   assert.equal(patch.status, 202);
   await halfRequest(child.base, 'PUT', `${loc}?digest=${digest}`, big.subarray(1 << 20, 2 << 20), { 'content-length': String(3 << 20) });
   await halfRequest(child.base, 'POST', `/v2/r/blobs/uploads/?digest=${digest}`, big.subarray(0, 2 << 20), { 'content-length': String(big.length) });
@@ -94,7 +94,7 @@ test('SIGKILL during manifest pushes: acknowledged tags survive, nothing half-wr
   const acknowledged = new Set<number>();
   // Pushes cut off by the kill reject; that is expected, only answered ones count.
   const pushes = manifests.map((raw, i) =>
-    fetch(`${child.base}/v2/r/manifests/t${i}`, { method: 'PUT', body: raw, headers: { 'content-type': MediaTypes.ociManifest } }).then(
+    fetch(`${child.base}/v2/r/manifests/t${i}`, { method: 'PUT', body: new Uint8Array(raw), headers: { 'content-type': MediaTypes.ociManifest } }).then(
       (res) => void (res.status === 201 && acknowledged.add(i)),
       () => undefined,
     ),

@@ -46,8 +46,10 @@ function guarded<T>(what: string, fn: () => T): T {
 }
 
 /**
- * MetaStore on SQLite (better-sqlite3): WAL journal, `synchronous = FULL` so a resolved write
- * survives a crash, schema migrated on open. One process owns the file.
+ * MetaStore on SQLite (better-sqlite3): WAL journal, schema migrated on open. One process owns
+ * the file. Manifests, tags and blob links are written with `synchronous = FULL` (fsynced
+ * before the promise resolves, so an acknowledged push survives power loss); upload-session
+ * bookkeeping with NORMAL, which survives a process crash and costs no fsync.
  */
 export class SqliteMetaStore implements MetaStore {
   private readonly db: Database.Database;
@@ -62,7 +64,7 @@ export class SqliteMetaStore implements MetaStore {
 
   private migrate(): void {
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     const have = this.db.pragma('user_version', { simple: true }) as number;
     if (have > migrations.length) {
@@ -120,13 +122,23 @@ export class SqliteMetaStore implements MetaStore {
     };
   }
 
+  /** Runs `fn` in a transaction whose commit is fsynced. */
+  private durable<T>(fn: () => T): T {
+    this.db.pragma('synchronous = FULL');
+    try {
+      return this.db.transaction(fn)();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
+  }
+
   private ensureRepo(name: string): number {
     this.stmt.addRepo.run(name);
     return this.stmt.repoId.get(name)!.id;
   }
 
   async linkBlob(repo: string, digest: Digest, size: number): Promise<void> {
-    guarded('link blob', () => this.db.transaction(() => this.stmt.link.run(this.ensureRepo(repo), digest, size))());
+    guarded('link blob', () => this.durable(() => this.stmt.link.run(this.ensureRepo(repo), digest, size)));
   }
 
   async blobLink(repo: string, digest: Digest): Promise<{ size: number } | undefined> {
@@ -139,13 +151,13 @@ export class SqliteMetaStore implements MetaStore {
 
   async putManifest(r: ManifestRecord, tag?: string): Promise<void> {
     guarded('put manifest', () =>
-      this.db.transaction(() => {
+      this.durable(() => {
         const id = this.ensureRepo(r.repo);
         this.stmt.link.run(id, r.digest, r.size);
         const annotations = r.annotations ? JSON.stringify(r.annotations) : null;
         this.stmt.putManifest.run(id, r.digest, r.mediaType, r.size, r.subject ?? null, r.artifactType ?? null, annotations);
         if (tag !== undefined) this.stmt.putTag.run(id, tag, r.digest);
-      })(),
+      }),
     );
   }
 
@@ -161,13 +173,13 @@ export class SqliteMetaStore implements MetaStore {
 
   async deleteManifest(repo: string, digest: Digest): Promise<boolean> {
     return guarded('delete manifest', () =>
-      this.db.transaction(() => {
+      this.durable(() => {
         const id = this.stmt.repoId.get(repo)?.id;
         if (id === undefined) return false;
         this.stmt.deleteTagsOf.run(id, digest);
         this.stmt.unlinkById.run(id, digest);
         return this.stmt.deleteManifest.run(id, digest).changes > 0;
-      })(),
+      }),
     );
   }
 
