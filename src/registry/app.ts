@@ -1,9 +1,9 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { BlobStore } from './blob-store/blob-store.js';
 import { ContentCache } from './content-cache.js';
 import type { MountCheck, RegistryContext } from './context.js';
 import { toWireError } from './errors.js';
-import { rewriteRegistryUrl } from './http.js';
+import { badPathCode, rewriteRegistryUrl } from './http.js';
 import type { MetaStore } from './meta-store/meta-store.js';
 import { baseRoutes } from './routes/base.js';
 import { blobRoutes } from './routes/blobs.js';
@@ -29,6 +29,11 @@ export interface RegistryAppOptions {
   cacheEntryBytes?: number;
 }
 
+function answerBadPath(err: Error, request: FastifyRequest, reply: FastifyReply): void {
+  const body = { errors: [{ code: badPathCode(request.url), message: err.message.slice(0, 300), detail: null }] };
+  void reply.code(400).type('application/json').send(body);
+}
+
 /**
  * The registry's HTTP app: distribution-spec v1.1 routes over the given stores, one plugin per
  * resource. The caller owns the stores (and closes them after `app.close()`), and calls
@@ -42,6 +47,8 @@ export async function buildRegistryApp(opts: RegistryAppOptions): Promise<{ app:
     // sha512 digests in the path are 135 characters; find-my-way's default cap is 100.
     routerOptions: { maxParamLength: 256 },
     return503OnClosing: false,
+    // The generic reply type of this hook does not accept a plain status; the cast is safe.
+    frameworkErrors: (err, request, reply) => answerBadPath(err, request, reply as unknown as FastifyReply),
   });
   const ctx: RegistryContext = {
     blobs: opts.blobs,

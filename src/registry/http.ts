@@ -26,6 +26,17 @@ export function rewriteRegistryUrl(req: IncomingMessage): string {
   return `/v2/_/${rest}${q < 0 ? '' : url.slice(q)}`;
 }
 
+/**
+ * The spec code for a path the router itself rejects (bad percent-encoding, an overlong
+ * segment), chosen by which parameter the segment was: the answer is still a 400 body.
+ */
+export function badPathCode(url: string): string {
+  if (url.startsWith('/v2/_/manifests/')) return 'TAG_INVALID';
+  if (url.startsWith('/v2/_/blobs/uploads/')) return 'BLOB_UPLOAD_INVALID';
+  if (url.startsWith('/v2/_/blobs/') || url.startsWith('/v2/_/referrers/')) return 'DIGEST_INVALID';
+  return 'UNSUPPORTED';
+}
+
 /** The validated repository name of a request; throws REGISTRY_SERVE_NAME_INVALID. */
 export function repoOf(request: FastifyRequest): string {
   return parseName(names.get(request.raw) ?? '');

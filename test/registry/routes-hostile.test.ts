@@ -31,6 +31,11 @@ const cases = [
   { url: '/v2/a/blobs/uploads/..%2f..%2fx', code: 'BLOB_UPLOAD_INVALID' },
   { url: '/v2/a/blobs/uploads/not-hex', code: 'BLOB_UPLOAD_INVALID' },
   { url: '/v2/a/referrers/sha256:nope', code: 'DIGEST_INVALID' },
+  { url: '/v2/a/manifests/%zz', code: 'TAG_INVALID' },
+  { url: `/v2/a/manifests/${'x'.repeat(300)}`, code: 'TAG_INVALID' },
+  { url: '/v2/a/blobs/%', code: 'DIGEST_INVALID' },
+  { url: '/v2/a/blobs/uploads/%g0', code: 'BLOB_UPLOAD_INVALID' },
+  { url: '/v2/%zz/manifests/x', code: 'NAME_INVALID' },
 ] as const;
 
 // A real loopback socket: inject() (like any WHATWG URL parser) would resolve '..' and
