@@ -44,5 +44,7 @@ export function toWireError(err: unknown): WireError {
 }
 
 function wire(status: number, code: string, message: string): WireError {
-  return { status, body: { errors: [{ code, message, detail: null }] } };
+  // Server-side failures may name paths or driver details: those stay in the log.
+  const shown = status >= 500 ? 'internal server error' : message;
+  return { status, body: { errors: [{ code, message: shown, detail: null }] } };
 }

@@ -106,3 +106,26 @@ test('cross-repository mount asks the mount check about the source', async () =>
   assert.deepEqual(asked, ['secret']);
   assert.equal((await app.inject({ method: 'HEAD', url: `/v2/dst/blobs/${digest}` })).statusCode, 404);
 });
+
+test('the empty blob: monolithic POST without a body, and PUT on an empty session', async () => {
+  const app = await makeApp();
+  const empty = digestOf('');
+  assert.equal((await app.inject({ method: 'POST', url: `/v2/r/blobs/uploads/?digest=${empty}` })).statusCode, 201);
+  const loc = await start(app, 'q');
+  assert.equal((await app.inject({ method: 'PUT', url: `${loc}?digest=${empty}` })).statusCode, 201);
+  const get = await app.inject({ method: 'GET', url: `/v2/q/blobs/${empty}` });
+  assert.equal(get.statusCode, 200);
+  assert.equal(get.headers['content-length'], '0');
+});
+
+test('a chunk shorter than its Content-Range is SIZE_INVALID and is not kept', async () => {
+  const app = await makeApp();
+  const loc = await start(app);
+  const res = await app.inject({ method: 'PATCH', url: loc, payload: Buffer.from('abc'), headers: { ...octet, 'content-range': '0-9' } });
+  assert.equal(res.statusCode, 400);
+  assert.equal(codeOf(res), 'SIZE_INVALID');
+  const status = await app.inject({ method: 'GET', url: loc });
+  assert.equal(status.headers.range, '0-0');
+  const ok = await app.inject({ method: 'PATCH', url: loc, payload: Buffer.from('abc'), headers: { ...octet, 'content-range': '0-2' } });
+  assert.equal(ok.headers.range, '0-2');
+});
