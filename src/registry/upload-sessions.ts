@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { BosunError, isBosunError } from '../errors.js';
 import { algorithmOf, type Digest } from '../oci/digest.js';
 import type { BlobStore } from './blob-store/blob-store.js';
-import { putVerified } from './blob-writer.js';
+import { clientAbortAsUploadInvalid, putVerified } from './blob-writer.js';
 import type { MetaStore, UploadRecord } from './meta-store/meta-store.js';
 import type { UploadSpool } from './upload-spool.js';
 
@@ -91,7 +91,7 @@ export class UploadSessions {
     } catch (err) {
       this.hashes.delete(u.id);
       await this.spool.truncate(u.id, u.size);
-      throw err;
+      throw clientAbortAsUploadInvalid(err);
     }
     const next = { ...u, size: u.size + seen, updatedAt: Date.now() };
     await this.meta.setUploadSize(u.id, next.size, next.updatedAt);

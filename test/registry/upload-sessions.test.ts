@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { isBosunError } from '../../src/errors.js';
+import { digestOf } from '../../src/oci/digest.js';
 import { MemoryBlobStore } from '../../src/registry/blob-store/memory.js';
 import { SqliteMetaStore } from '../../src/registry/meta-store/sqlite.js';
 import { UploadSessions } from '../../src/registry/upload-sessions.js';
@@ -42,4 +43,18 @@ test('a second request on a busy session is BLOB_UPLOAD_INVALID', async () => {
   await assert.rejects(sessions.append(u, { body: Readable.from([Buffer.from('y')]) }), (e) => isBosunError(e, 'REGISTRY_SERVE_BLOB_UPLOAD_INVALID'));
   slow.push(null);
   assert.equal((await first).size, 1);
+});
+
+test('a client hanging up mid-chunk is BLOB_UPLOAD_INVALID and the partial chunk is dropped', async () => {
+  const { sessions } = await setup();
+  const u = await sessions.start('r');
+  const ok = await sessions.append(u, { body: Readable.from([Buffer.from('abc')]) });
+  const aborted = new Readable({ read() {} });
+  aborted.push('partial');
+  setImmediate(() => aborted.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
+  await assert.rejects(sessions.append(ok, { body: aborted }), (e) => isBosunError(e, 'REGISTRY_SERVE_BLOB_UPLOAD_INVALID'));
+  const next = await sessions.append(ok, { body: Readable.from([Buffer.from('def')]) });
+  assert.equal(next.size, 6);
+  // The running hash was dropped with the failed chunk; finishing hashes the file instead.
+  assert.equal(await sessions.finish(next, digestOf('abcdef')), 6);
 });
