@@ -44,6 +44,9 @@ export const codes = {
 
   // --- cache
   CACHE_FAILED: { meaning: 'the local blob cache could not be read or written', hint: 'check --cache-dir permissions and free space, or run `bosun clean`' },
+
+  // --- vuln: versions
+  VULN_VERSION_INVALID: { meaning: 'a version string is not valid in its ecosystem (or the ecosystem is unknown)', hint: 'check the package version and ecosystem; docs/versions.md lists the accepted syntax per ecosystem' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;
