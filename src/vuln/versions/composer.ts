@@ -13,14 +13,15 @@ const ECOSYSTEM = 'Packagist';
 // composer's pattern has a possessive `*+`; JS has none, and with a number following it changes nothing
 const MODIFIER = '[._-]?(?:(stable|beta|b|rc|alpha|a|patch|pl|p)((?:[.-]?\\d+)*)?)?([.-]?dev)?';
 const CLASSICAL = new RegExp(`^v?(\\d{1,5})(\\.\\d+)?(\\.\\d+)?(\\.\\d+)?${MODIFIER}$`, 'i');
-const DATE = new RegExp(`^v?(\\d{4}(?:[.:-]?\\d{2}){1,6}(?:[.:-]?\\d{1,3}){0,2})${MODIFIER}$`, 'i');
+const DATE = new RegExp(`^v?(\\d{4}(?:[.:-]?\\d{2}){1,6}(?:[.:-]?\\d{1,3})?)${MODIFIER}$`, 'i');
 const BRANCH = /^v?(\d+)(\.(?:\d+|[xX*]))?(\.(?:\d+|[xX*]))?(\.(?:\d+|[xX*]))?$/i;
 const STABILITY: Readonly<Record<string, string>> = { a: 'alpha', b: 'beta', p: 'patch', pl: 'patch', rc: 'RC' };
 
 /** Normalizes a Composer version as VersionParser::normalize; throws `InvalidVersionError`. */
 export function parseComposer(raw: string): ComposerVersion {
   checkLength(ECOSYSTEM, raw);
-  let v = raw.trim();
+  // a trailing stability flag (`1.0@beta`) is a constraint hint, not part of the version
+  let v = raw.trim().replace(/@(?:stable|rc|beta|alpha|dev)$/i, '');
   if (/^(?:master|trunk|default)$/.test(v)) return { kind: 'branch', name: v };
   if (/^dev-/i.test(v)) return branch(raw, v.slice(4));
   const build = /^([^,\s+]+)\+[^\s]+$/.exec(v);

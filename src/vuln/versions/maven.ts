@@ -53,13 +53,19 @@ export function parseMaven(raw: string): Item {
       start = i + 1;
       if (c === '-') open();
     } else if (digit !== isDigit && i > start) {
+      // maven-artifact 3.8: a qualifier before a number starts its own list unless the list is empty
+      if (digit && list.items.length > 0) open();
       list.items.push(digit ? stringItem(v.slice(start, i), true) : parseItem(true, v.slice(start, i)));
       start = i;
       open();
     }
     if (c !== '.' && c !== '-') isDigit = digit;
   }
-  if (v.length > start) list.items.push(parseItem(isDigit, v.slice(start)));
+  if (v.length > start) {
+    // ...and so does a trailing qualifier
+    if (!isDigit && list.items.length > 0) open();
+    list.items.push(parseItem(isDigit, v.slice(start)));
+  }
   for (const l of lists.reverse()) normalize(l.items);
   return root;
 }

@@ -80,12 +80,20 @@ function compareSegment(a: string, b: string, at: { i: number; j: number }): { r
   return { result: Math.sign(result), i, j };
 }
 
+/**
+ * A missing release sorts before any release, as in rpm's labelCompare. (rpmverCmp instead skips
+ * the release when one side lacks it, which is not a total order.)
+ */
+function compareRelease(a: string | undefined, b: string | undefined): number {
+  if (a === undefined || b === undefined) return (a === undefined ? 0 : 1) - (b === undefined ? 0 : 1);
+  return rpmvercmp(a, b);
+}
+
 function compareParsed(a: RpmVersion, b: RpmVersion): number {
   return (
     rpmvercmp(a.epoch, b.epoch) ||
     rpmvercmp(a.version, b.version) ||
-    // rpm skips the release when one side lacks it; a total order needs it to sort first instead
-    rpmvercmp(a.release ?? '', b.release ?? '')
+    compareRelease(a.release, b.release)
   );
 }
 
