@@ -1,112 +1,105 @@
-import { checkLength, InvalidVersionError, validator, type Comparator } from './types.js';
+import { checkLength, compareDigits, compareStrings, InvalidVersionError, validator, type Comparator } from './types.js';
 
-// spec: apk-tools src/version.c (Gentoo-style `{digit}{.digit}...{letter}{_suf{#}}...{-r#}`).
-// Debian ships no apk-tools, so this follows the documented token rules and is tested on designed
-// cases. Each token has a kind; kinds only move forward (with three documented exceptions), and when
-// two versions agree up to where one has a different kind of token next, the kind decides.
+// spec: apk-tools src/version.c (2.14 / 3.x), grammar `digit{.digit}...{letter}{_suf{#}}...{~hash}{-r#}`.
+// Debian ships no apk-tools, so this follows those documented token rules and is tested on designed
+// cases. Token kinds only move forward; when two versions agree up to a point where the next kinds
+// differ, a pre-release suffix (_alpha _beta _pre _rc) sorts first, otherwise the longer one is newer.
 
-const Kind = { digitOrZero: 0, digit: 1, letter: 2, suffix: 3, suffixNo: 4, revisionNo: 5, end: 6 } as const;
+const Kind = { initialDigit: 0, digit: 1, letter: 2, suffix: 3, suffixNo: 4, commitHash: 5, revisionNo: 6, end: 7 } as const;
 type Kind = (typeof Kind)[keyof typeof Kind];
 
-/** One token: its value, and the kind of the token after it. */
+/** One token of an apk version; `rank` is the suffix's place for suffix tokens. */
 interface Token {
-  readonly value: number;
-  readonly next: Kind;
+  readonly kind: Kind;
+  readonly text: string;
+  readonly rank: number;
 }
 
-const PRE = ['alpha', 'beta', 'pre', 'rc'];
-const POST = ['cvs', 'svn', 'git', 'hg', 'p'];
+// ranks: pre-release suffixes below NONE (5), post-release ones above it
+const SUFFIX_RANK: Readonly<Record<string, number>> = { alpha: 1, beta: 2, pre: 3, rc: 4, cvs: 6, svn: 7, git: 8, hg: 9, p: 10 };
+const SUFFIX_NONE = 5;
 const ECOSYSTEM = 'Alpine';
 
 /** Tokenises an apk version; throws `InvalidVersionError` where `apk version -c` would reject it. */
 export function parseApk(raw: string): readonly Token[] {
   checkLength(ECOSYSTEM, raw);
-  const tokens: Token[] = [];
-  let kind: Kind = Kind.digit;
-  let pos = 0;
-  if (raw === '') throw new InvalidVersionError(ECOSYSTEM, raw, 'empty');
-  while (kind !== Kind.end) {
-    const t = readToken(raw, pos, kind);
+  const fail = (why: string): never => {
+    throw new InvalidVersionError(ECOSYSTEM, raw, why);
+  };
+  const first = /^[0-9]+/.exec(raw) ?? fail('does not start with a digit');
+  const tokens: Token[] = [{ kind: Kind.initialDigit, text: first[0], rank: 0 }];
+  let pos = first[0].length;
+  while (pos < raw.length) {
+    const prev = tokens[tokens.length - 1]!.kind;
+    const t = nextToken(raw, pos, prev) ?? fail(`unexpected "${raw[pos]}" at offset ${pos}`);
+    tokens.push(t.token);
     pos = t.pos;
-    kind = t.next;
-    tokens.push({ value: t.value, next: kind });
   }
   return tokens;
 }
 
-function readToken(s: string, start: number, kind: Kind): { value: number; pos: number; next: Kind } {
-  if (start >= s.length) return { value: 0, pos: start, next: Kind.end };
-  let pos = start;
-  let value = 0;
-  let forced: Kind | undefined;
-  if (kind === Kind.digitOrZero && s[pos] === '0') {
-    // a component with leading zeros: their count, negated, then the rest as a plain digit token
-    while (s[pos] === '0') pos++;
-    value = start - pos;
-    forced = Kind.digit;
-  } else if (kind === Kind.letter) {
-    value = s.charCodeAt(pos++);
-  } else if (kind === Kind.suffix) {
-    const m = matchSuffix(s, pos);
-    if (!m) throw new InvalidVersionError(ECOSYSTEM, s, `unknown suffix at offset ${pos}`);
-    value = m.value;
-    pos += m.length;
-  } else {
-    while (pos < s.length && s[pos]! >= '0' && s[pos]! <= '9') value = value * 10 + (s.charCodeAt(pos++) - 48);
-  }
-  if (pos >= s.length) return { value, pos, next: Kind.end };
-  if (forced !== undefined) return { value, pos, next: forced };
-  const n = nextKind(s, pos, kind);
-  return { value, pos: n.pos, next: n.kind };
-}
-
-function matchSuffix(s: string, pos: number): { value: number; length: number } | undefined {
-  const pre = PRE.findIndex((x) => s.startsWith(x, pos));
-  if (pre >= 0) return { value: pre - PRE.length, length: PRE[pre]!.length };
-  const post = POST.findIndex((x) => s.startsWith(x, pos));
-  return post >= 0 ? { value: post, length: POST[post]!.length } : undefined;
-}
-
-function nextKind(s: string, pos: number, kind: Kind): { kind: Kind; pos: number } {
+/** The token at `pos` given the previous kind, or undefined where the grammar does not allow one. */
+function nextToken(s: string, pos: number, prev: Kind): { token: Token; pos: number } | undefined {
   const c = s[pos]!;
-  const digit = c >= '0' && c <= '9';
-  let n: Kind | undefined;
-  let skip = 1;
-  if ((kind === Kind.digit || kind === Kind.digitOrZero) && c >= 'a' && c <= 'z') [n, skip] = [Kind.letter, 0];
-  else if (kind === Kind.letter && digit) [n, skip] = [Kind.digit, 0];
-  else if (kind === Kind.suffix && digit) [n, skip] = [Kind.suffixNo, 0];
-  else if (c === '.') n = Kind.digitOrZero;
-  else if (c === '_') n = Kind.suffix;
-  else if (c === '-' && s[pos + 1] === 'r') [n, skip] = [Kind.revisionNo, 2];
-  const allowedBack =
-    (n === Kind.digitOrZero && kind === Kind.digit) ||
-    (n === Kind.suffix && kind === Kind.suffixNo) ||
-    (n === Kind.digit && kind === Kind.letter);
-  if (n === undefined || (n < kind && !allowedBack)) {
-    throw new InvalidVersionError(ECOSYSTEM, s, `unexpected "${c}" at offset ${pos}`);
+  const run = (re: RegExp, from: number): string => re.exec(s.slice(from))?.[0] ?? '';
+  const make = (kind: Kind, text: string, end: number, rank = 0): { token: Token; pos: number } | undefined =>
+    text === '' ? undefined : { token: { kind, text, rank }, pos: end };
+  if (c >= 'a' && c <= 'z') return prev <= Kind.digit ? make(Kind.letter, c, pos + 1) : undefined;
+  if (c === '.' || (c >= '0' && c <= '9')) {
+    const from = c === '.' ? pos + 1 : pos;
+    if (c === '.' && prev > Kind.digit) return undefined;
+    const kind = prev <= Kind.digit ? Kind.digit : prev === Kind.suffix ? Kind.suffixNo : undefined;
+    const digits = run(/^[0-9]+/, from);
+    return kind === undefined ? undefined : make(kind, digits, from + digits.length);
   }
-  return { kind: n, pos: pos + skip };
+  if (c === '_' && prev <= Kind.suffixNo) {
+    const name = run(/^[a-z]+/, pos + 1);
+    const rank = SUFFIX_RANK[name];
+    return rank === undefined ? undefined : make(Kind.suffix, name, pos + 1 + name.length, rank);
+  }
+  if (c === '~' && prev < Kind.commitHash) {
+    const hash = run(/^[0-9a-fA-F]+/, pos + 1);
+    return make(Kind.commitHash, hash, pos + 1 + hash.length);
+  }
+  if (c === '-' && s[pos + 1] === 'r' && prev < Kind.revisionNo) {
+    const digits = run(/^[0-9]+/, pos + 2);
+    return make(Kind.revisionNo, digits, pos + 2 + digits.length);
+  }
+  return undefined;
 }
+
+/** Compares two tokens of the same kind. */
+function compareToken(a: Token, b: Token): number {
+  switch (a.kind) {
+    case Kind.digit:
+      // a leading zero in either makes it a string comparison, as in Gentoo's rules
+      if (a.text.startsWith('0') || b.text.startsWith('0')) return compareStrings(a.text, b.text);
+      return compareDigits(a.text, b.text);
+    case Kind.initialDigit:
+    case Kind.suffixNo:
+    case Kind.revisionNo:
+      return compareDigits(a.text, b.text);
+    case Kind.suffix:
+      return a.rank - b.rank;
+    default:
+      return compareStrings(a.text, b.text);
+  }
+}
+
+const END: Token = { kind: Kind.end, text: '', rank: 0 };
 
 function compareTokens(a: readonly Token[], b: readonly Token[]): number {
   let i = 0;
-  for (;;) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x.value !== y.value) return x.value < y.value ? -1 : 1;
-    if (x.next !== y.next) return compareKinds(a, b, i);
-    if (x.next === Kind.end) return 0;
-    i++;
+  for (; i < a.length && i < b.length && a[i]!.kind === b[i]!.kind; i++) {
+    const d = compareToken(a[i]!, b[i]!);
+    if (d !== 0) return Math.sign(d);
   }
-}
-
-/** Equal so far, different kinds next: the longer one is newer unless it goes on with a pre-release suffix. */
-function compareKinds(a: readonly Token[], b: readonly Token[], i: number): number {
-  const ak = a[i]!.next;
-  const bk = b[i]!.next;
-  if (ak === Kind.suffix && a[i + 1]!.value < 0) return -1;
-  if (bk === Kind.suffix && b[i + 1]!.value < 0) return 1;
-  return ak > bk ? -1 : 1;
+  const x = a[i] ?? END;
+  const y = b[i] ?? END;
+  if (x.kind === y.kind) return 0;
+  if (x.kind === Kind.suffix && x.rank < SUFFIX_NONE) return -1;
+  if (y.kind === Kind.suffix && y.rank < SUFFIX_NONE) return 1;
+  return x.kind > y.kind ? -1 : 1;
 }
 
 /** Alpine package versions, ordered as apk-tools' `apk version -t`. */
