@@ -101,7 +101,8 @@ function compareItem(a: Item, b: Item | undefined): number {
     if (b.kind === 'str') return Math.sign(compareStrings(rank(a.value), rank(b.value)));
     return -1;
   }
-  if (b === undefined) return a.items.length === 0 ? 0 : compareItem(a.items[0]!, undefined);
+  // against nothing, every item counts, not just the first (MNG-6964, fixed in 3.8)
+  if (b === undefined) return a.items.reduce((d, item) => d || compareItem(item, undefined), 0);
   if (b.kind === 'int') return -1;
   if (b.kind === 'str') return 1;
   return compareLists(a.items, b.items);

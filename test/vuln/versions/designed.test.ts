@@ -2,9 +2,9 @@
 // schemes no Debian package can check (Alpine's apk-tools, NuGet; crates.io has a semver table too).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compareVersions, type Ecosystem } from '../../../src/vuln/versions/index.js';
+import { compareVersions } from '../../../src/vuln/versions/index.js';
 
-type Case = readonly [Ecosystem, string, string, -1 | 0 | 1];
+type Case = readonly [string, string, string, -1 | 0 | 1];
 
 const cases: readonly Case[] = [
   // Alpine: apk-tools src/version.c rules
@@ -138,7 +138,7 @@ for (const [eco, a, b, want] of cases) {
   });
 }
 
-const invalid: readonly [Ecosystem, string][] = [
+const invalid: readonly [string, string][] = [
   ['Alpine', ''], ['Alpine', '1.0-'], ['Alpine', '1.0_foo'], ['Alpine', '1.0A'], ['Alpine', '1.0-r1.2'], ['Alpine', '1.0_p1.2'],
   ['Alpine', '1.0-r'], ['Alpine', '1a2'], ['Alpine', 'v1.0'], ['Alpine', '1.0~'], ['Alpine', '1.0~xyz'], ['Alpine', '1.0-r1_p1'],
   ['NuGet', ''], ['NuGet', 'a'], ['NuGet', '1.0.0.0.0'], ['NuGet', '1.0.0-'], ['NuGet', '1.0.0-a..b'], ['NuGet', '1.0.0+'], ['NuGet', '2147483648.0'],

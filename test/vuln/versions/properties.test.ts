@@ -1,0 +1,93 @@
+// Property tests (fast-check): every comparator is a total order, and hostile input only ever
+// yields InvalidVersionError (VULN_VERSION_INVALID), quickly, whatever its length.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { comparators, InvalidVersionError, MAX_VERSION_LENGTH, type Comparator } from '../../../src/vuln/versions/index.js';
+import { readFixture } from './fixtures.js';
+
+// schemes without a reference fixture get a hand-written pool
+const POOLS: Readonly<Record<string, readonly string[]>> = {
+  Alpine: ['1.0', '1.0.1', '1.0a', '1.0_rc1', '1.0_p1', '1.0-r1', '1.0~ab12', '1.01', '1.001', '2.0_alpha_p2-r3', '1.0_git20230101', '10', '1.0.0.0'],
+  NuGet: ['1.0', '1.0.0.1', '1.0.0-alpha', '1.0.0-ALPHA.2', '1.0.0-1', '01.2', '1.0.0+x', '2.0.0-rc.1', '1.0.0-a-b'],
+  'crates.io': ['1.0.0', '1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-beta.11', '1.0.0+b', '0.0.1', '10.0.0-0', '1.0.0-a-b.c'],
+};
+const ALPHABET = '0123456789.-_~^+:abcdeprvABRCx'.split('');
+const RUNS = 300;
+
+function pool(c: Comparator): string[] {
+  const fixed = POOLS[c.ecosystem];
+  if (fixed) return [...fixed];
+  const { pairs } = readFixture(c.ecosystem);
+  return [...new Set(pairs.flatMap((p) => [p.a, p.b]))].sort().slice(0, 600);
+}
+
+/** Real versions, plus one-character edits of them that the comparator still accepts. */
+function versions(c: Comparator): fc.Arbitrary<string> {
+  const real = fc.constantFrom(...pool(c));
+  const edited = fc
+    .tuple(real, fc.nat(), fc.constantFrom(...ALPHABET), fc.constantFrom('insert', 'replace', 'delete', 'cut'))
+    .map(([v, n, ch, how]) => {
+      const i = n % (v.length + 1);
+      if (how === 'insert') return v.slice(0, i) + ch + v.slice(i);
+      if (how === 'replace') return v.slice(0, i) + ch + v.slice(i + 1);
+      return how === 'delete' ? v.slice(0, i) + v.slice(i + 1) : v.slice(0, i);
+    })
+    .filter((v) => c.isValid(v));
+  return fc.oneof(real, edited);
+}
+
+const sign = (n: number): number => (n < 0 ? -1 : n > 0 ? 1 : 0);
+
+function throwsOnlyInvalid(c: Comparator, a: string, b: string): void {
+  try {
+    assert.equal(typeof c.compare(a, b), 'number');
+  } catch (err) {
+    assert.ok(err instanceof InvalidVersionError, `threw ${String(err)}`);
+    assert.equal(err.code, 'VULN_VERSION_INVALID');
+  }
+}
+
+for (const c of comparators) {
+  test(`${c.ecosystem}: compare is reflexive and antisymmetric`, () => {
+    fc.assert(
+      fc.property(versions(c), versions(c), (a, b) => {
+        assert.equal(c.compare(a, a), 0);
+        assert.equal(sign(c.compare(a, b)), -sign(c.compare(b, a)) || 0);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  test(`${c.ecosystem}: compare is transitive`, () => {
+    fc.assert(
+      fc.property(versions(c), versions(c), versions(c), (x, y, z) => {
+        // whichever order the triple is in, a <= b <= c must give a <= c
+        for (const [a, b, d] of [[x, y, z], [x, z, y], [y, x, z], [y, z, x], [z, x, y], [z, y, x]] as const) {
+          if (c.compare(a, b) <= 0 && c.compare(b, d) <= 0) assert.ok(c.compare(a, d) <= 0, `${a} <= ${b} <= ${d}`);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  test(`${c.ecosystem}: arbitrary strings throw only InvalidVersionError`, () => {
+    fc.assert(fc.property(fc.string({ maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 40 }), (a, b) => throwsOnlyInvalid(c, a, b)), {
+      numRuns: RUNS,
+    });
+    assert.equal(c.isValid('\u0000'), false);
+  });
+
+  test(`${c.ecosystem}: long and adversarial inputs are rejected or answered quickly`, () => {
+    const started = performance.now();
+    for (const v of ['9'.repeat(1 << 20), '1.'.repeat(MAX_VERSION_LENGTH), '1' + '.0'.repeat(127) + '!']) {
+      if (v.length > MAX_VERSION_LENGTH) assert.equal(c.isValid(v), false);
+      throwsOnlyInvalid(c, v, v);
+    }
+    for (const unit of ['1', '0', '.', '-', '-1', '.1a', 'a1', '_p1', '+', '~', '1-']) {
+      const v = `1${unit.repeat(Math.floor((MAX_VERSION_LENGTH - 2) / unit.length))}x`;
+      throwsOnlyInvalid(c, v, v.slice(0, -1));
+    }
+    assert.ok(performance.now() - started < 1000, `took ${performance.now() - started} ms`);
+  });
+}
