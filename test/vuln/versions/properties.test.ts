@@ -6,11 +6,10 @@ import fc from 'fast-check';
 import { comparators, InvalidVersionError, MAX_VERSION_LENGTH, type Comparator } from '../../../src/vuln/versions/index.js';
 import { readFixture } from './fixtures.js';
 
-// schemes without a reference fixture get a hand-written pool
+// schemes without a reference on Debian (so without a fixture) get a hand-written pool
 const POOLS: Readonly<Record<string, readonly string[]>> = {
   Alpine: ['1.0', '1.0.1', '1.0a', '1.0_rc1', '1.0_p1', '1.0-r1', '1.0~ab12', '1.01', '1.001', '2.0_alpha_p2-r3', '1.0_git20230101', '10', '1.0.0.0'],
   NuGet: ['1.0', '1.0.0.1', '1.0.0-alpha', '1.0.0-ALPHA.2', '1.0.0-1', '01.2', '1.0.0+x', '2.0.0-rc.1', '1.0.0-a-b'],
-  'crates.io': ['1.0.0', '1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-beta.11', '1.0.0+b', '0.0.1', '10.0.0-0', '1.0.0-a-b.c'],
 };
 const ALPHABET = '0123456789.-_~^+:abcdeprvABRCx'.split('');
 const RUNS = 300;
