@@ -1,4 +1,4 @@
-import { checkLength, compareStrings, InvalidVersionError, validator, type Comparator } from './types.js';
+import { checkLength, compareDigits, InvalidVersionError, validator, type Comparator } from './types.js';
 
 // spec: deb-version(7) and dpkg's lib/dpkg/parsehelp.c (parseversion) + version.c (verrevcmp).
 // dpkg itself only warns about a bad character or a non-digit start and compares anyway; bosun
@@ -72,16 +72,10 @@ export function compareDebPart(a: string, b: string): number {
     const sj = j;
     while (isDigit(a, i)) i++;
     while (isDigit(b, j)) j++;
-    const d = compareDigitRun(a.slice(si, i), b.slice(sj, j));
+    const d = compareDigits(a.slice(si, i), b.slice(sj, j));
     if (d !== 0) return d;
   }
   return 0;
-}
-
-function compareDigitRun(x: string, y: string): number {
-  const p = x.replace(/^0+/, '');
-  const q = y.replace(/^0+/, '');
-  return p.length !== q.length ? p.length - q.length : compareStrings(p, q);
 }
 
 function compareParsed(a: DebVersion, b: DebVersion): number {
