@@ -21,8 +21,8 @@ export function parseRpm(raw: string): RpmVersion {
   const dash = rest.lastIndexOf('-');
   const version = dash >= 0 ? rest.slice(0, dash) : rest;
   const release = dash >= 0 ? rest.slice(dash + 1) : undefined;
+  // rpm takes an empty release after a trailing `-` (it sorts after a missing one); an empty version is refused
   if (version === '') throw new InvalidVersionError(ECOSYSTEM, raw, 'version is empty');
-  if (release === '') throw new InvalidVersionError(ECOSYSTEM, raw, 'release after "-" is empty');
   return { epoch, version, release };
 }
 
