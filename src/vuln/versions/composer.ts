@@ -10,11 +10,14 @@ import { checkLength, compareDigits, compareStrings, InvalidVersionError, valida
 export type ComposerVersion = { readonly kind: 'numbered'; readonly normalized: string } | { readonly kind: 'branch'; readonly name: string };
 
 const ECOSYSTEM = 'Packagist';
-// composer's pattern has a possessive `*+`; JS has none, and with a number following it changes nothing
-const MODIFIER = '[._-]?(?:(stable|beta|b|rc|alpha|a|patch|pl|p)((?:[.-]?\\d+)*)?)?([.-]?dev)?';
-const CLASSICAL = new RegExp(`^v?(\\d{1,5})(\\.\\d+)?(\\.\\d+)?(\\.\\d+)?${MODIFIER}$`, 'i');
+// Composer's patterns use possessive `\d++` and `*+`. JS has neither; `\d+(?!\d)` (a digit run that
+// is never split) accepts the same strings and, unlike a plain `(?:[.-]?\d+)*`, cannot backtrack
+// exponentially on hostile input such as `1-beta111…1x`.
+const RUN = '\\d+(?!\\d)';
+const MODIFIER = `[._-]?(?:(stable|beta|b|rc|alpha|a|patch|pl|p)((?:[.-]?${RUN})*)?)?([.-]?dev)?`;
+const CLASSICAL = new RegExp(`^v?(\\d{1,5})(\\.${RUN})?(\\.${RUN})?(\\.${RUN})?${MODIFIER}$`, 'i');
 const DATE = new RegExp(`^v?(\\d{4}(?:[.:-]?\\d{2}){1,6}(?:[.:-]?\\d{1,3})?)${MODIFIER}$`, 'i');
-const BRANCH = /^v?(\d+)(\.(?:\d+|[xX*]))?(\.(?:\d+|[xX*]))?(\.(?:\d+|[xX*]))?$/i;
+const BRANCH = new RegExp(`^v?(${RUN})(\\.(?:${RUN}|[xX*]))?(\\.(?:${RUN}|[xX*]))?(\\.(?:${RUN}|[xX*]))?$`, 'i');
 const STABILITY: Readonly<Record<string, string>> = { a: 'alpha', b: 'beta', p: 'patch', pl: 'patch', rc: 'RC' };
 
 /** Normalizes a Composer version as VersionParser::normalize; throws `InvalidVersionError`. */

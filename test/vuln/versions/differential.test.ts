@@ -46,3 +46,10 @@ for (const o of oracles) {
     assert.deepEqual(live, [...sample.map((p) => p.op), ...rejected.slice(0, 5).map(() => '!')]);
   });
 }
+
+test('Maven: the reference jar itself has the cycle 1-0-alpha < 1 < 1.0-sp < 1-0-alpha, and so does bosun', () => {
+  const maven = oracles.find((o) => o.fixture === 'Maven')!;
+  const cycle = [['1-0-alpha', '1'], ['1', '1.0-sp'], ['1.0-sp', '1-0-alpha']] as const;
+  assert.deepEqual(ask(maven, cycle), ['<', '<', '<']);
+  assert.deepEqual(cycle.map(([a, b]) => bosunOp('Maven', a, b)), ['<', '<', '<']);
+});
