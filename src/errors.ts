@@ -75,6 +75,12 @@ export const codes = {
   SBOM_FILE_INVALID: { meaning: 'a package database or manifest in the scanned tree could not be parsed (reported as a located problem; the scan goes on)', hint: 'the file is corrupt, truncated or not what its path suggests; the packages it lists are missing from the SBOM' },
   SBOM_DOCUMENT_INVALID: { status: 400, meaning: 'an SBOM document is not valid SPDX or CycloneDX JSON of a supported version', hint: 'bosun reads SPDX 2.2/2.3 JSON and CycloneDX 1.4-1.6 JSON' },
   SBOM_FORMAT_UNKNOWN: { status: 400, meaning: 'the requested SBOM format is not one bosun writes', hint: 'use spdx-json or cyclonedx-json' },
+
+  // --- sign: images in registries (sign, attest, verify, tree, download)
+  REGISTRY_CONFLICT: { status: 409, meaning: 'a tag changed between reading and writing it, and retrying did not settle it', hint: 'another client is writing the same signature or referrers tag; run the command again' },
+  SIGN_NO_SIGNATURES: { meaning: 'the image has no signatures or attestations bosun could find (no `.sig`/`.att` tag and no Sigstore bundle referrer)', hint: 'sign it with `bosun sign` / `bosun attest` (or cosign), and check the image reference and registry' },
+  SIGN_PREDICATE_INVALID: { status: 400, meaning: 'an attestation predicate file is not a JSON object', hint: 'pass a JSON document (an SBOM, a vulnerability report, a provenance predicate) with --predicate, or - for stdin' },
+  SIGN_ANNOTATION_INVALID: { status: 400, meaning: 'an -a/--annotations value is not of the form key=value', hint: 'write -a key=value; repeat -a for several' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;
