@@ -15,6 +15,12 @@ export interface LegacyLayer {
   readonly blob: Buffer;
   readonly mediaType: string;
   readonly annotations: Readonly<Record<string, string>>;
+  /**
+   * Whether an existing layer already says what this one says (cosign's duplicate detection:
+   * same payload, signature valid for the same key). ECDSA signatures differ on every run, so
+   * byte equality alone would append a new layer each time the same key signs again.
+   */
+  readonly duplicates?: (existing: { readonly digest: string; readonly annotations: Readonly<Record<string, string>> }) => boolean;
 }
 
 const layerSchema = z.object({ mediaType: z.string(), digest: z.string(), size: z.number(), annotations: z.record(z.string(), z.string()).optional() }).loose();
@@ -68,7 +74,7 @@ export async function appendLegacyLayer(repo: Repository, tag: string, layer: Le
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
     const before = await repo.manifest(tag);
     const layers = existingLayers(before?.raw, tag);
-    if (layers.some((l) => sameLayer(l, mine))) return before!.digest;
+    if (layers.some((l) => sameLayer(l, mine) || layer.duplicates?.({ digest: l.digest, annotations: l.annotations ?? {} }))) return before!.digest;
     const raw = await signatureManifest(repo, [...layers, mine]);
     if ((await repo.manifest(tag))?.digest !== before?.digest) continue;
     const pushed = await repo.pushManifest(tag, raw, MediaTypes.ociManifest, before?.digest);

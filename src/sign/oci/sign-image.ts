@@ -5,7 +5,8 @@ import { formatReference, parseReference, type Reference } from '../../oci/refer
 import * as remote from '../../oci/remote/index.js';
 import type { RemoteOptions } from '../../oci/remote/index.js';
 import type { Descriptor } from '../../oci/types.js';
-import { signData } from '../algorithms.js';
+import { digestOf } from '../../oci/digest.js';
+import { signData, verifyData } from '../algorithms.js';
 import { serializeBundle } from '../bundle.js';
 import { cosignLayout, cosignTag } from '../cosign.js';
 import { envelopeToJson, signEnvelope } from '../dsse.js';
@@ -92,7 +93,10 @@ export async function signImage(image: string, opts: SignImageOptions): Promise<
     const payload = buildSimpleSigning(repositoryName(t.ref), t.subject.digest, optional);
     const signature = signData(opts.signer.privateKey, payload).toString('base64');
     const tag = cosignTag(t.subject.digest, 'sig');
-    const manifest = await appendLegacyLayer(t.repo, tag, { blob: payload, mediaType: cosignLayout.simpleSigningMediaType, annotations: { [cosignLayout.annotations.signature]: signature } });
+    const sigKey = cosignLayout.annotations.signature;
+    const duplicates = (l: { digest: string; annotations: Readonly<Record<string, string>> }) =>
+      l.digest === digestOf(payload) && verifyData(opts.signer.publicKey, payload, Buffer.from(l.annotations[sigKey] ?? '', 'base64'));
+    const manifest = await appendLegacyLayer(t.repo, tag, { blob: payload, mediaType: cosignLayout.simpleSigningMediaType, annotations: { [sigKey]: signature }, duplicates });
     legacy = { tag, manifest };
   }
   const referrer = format === 'legacy' ? undefined : await writeReferrer(t, statementFor(t, COSIGN_SIGN_PREDICATE_TYPE, optional ? { annotations: optional } : {}), opts);

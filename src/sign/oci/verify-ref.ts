@@ -100,10 +100,10 @@ async function run(image: string, kind: AttachmentKind, opts: VerifyImageOptions
   if (hit) return hit;
   const found = await fetchAttachments(repo, listing);
   const noun = kind === 'signature' ? 'signatures' : 'attestations';
-  if (found.material.length === 0) {
-    const why = found.unreadable.length ? `: ${found.unreadable.length} unreadable (${found.unreadable.map((u) => u.code).join(', ')})` : '';
-    throw new BosunError('SIGN_NO_SIGNATURES', `no ${noun} found for ${name}@${digest}${why}`);
+  if (found.material.length === 0 && found.unreadable.length > 0) {
+    throw new BosunError('SIGN_VERIFY_FAILED', `none of the ${found.unreadable.length} ${noun} for ${name}@${digest} can be read: ${found.unreadable.map((u) => `${u.code} (${u.message})`).join('; ')}`);
   }
+  if (found.material.length === 0) throw new BosunError('SIGN_NO_SIGNATURES', `no ${noun} found for ${name}@${digest}`);
   const result = await check(digest, found.material);
   const rejected = [...found.unreadable, ...result.rejected.map((r) => ({ where: found.sources[r.index]!.where, code: r.code, message: r.message }))];
   const verified: VerifiedItem[] = [];
