@@ -9,3 +9,7 @@ export { attestImage, signImage } from './sign-image.js';
 export type { BundleFormat, ImageSigner, SignImageOptions, SignedImage } from './sign-image.js';
 export { verifyAttestationRef, verifyImageRef } from './verify-ref.js';
 export type { ImageVerificationReport, VerifiedItem, VerifyImageOptions } from './verify-ref.js';
+export { attestCommand, describeReport, parseAnnotations, readPredicate, signCommand, verifyAttestationCommand, verifyCommand } from './commands.js';
+export type { SignCommandOptions, VerifyCommandOptions } from './commands.js';
+export { downloadAttestations, downloadSignatures, formatTree, imageTree } from './tree.js';
+export type { ImageTree, TreeTag } from './tree.js';
