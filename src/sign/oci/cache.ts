@@ -9,6 +9,12 @@ export interface VerificationCacheOptions {
   readonly ttlMs?: number;
   /** Entries kept; the oldest is evicted first (default 10,000). */
   readonly maxEntries?: number;
+  /**
+   * Within this long after a verification, the same reference under the same policy is
+   * answered from memory without asking the registry (default 0: always re-read the tag and
+   * signature manifests). A signature removed meanwhile is noticed only after this window.
+   */
+  readonly revalidateAfterMs?: number;
   /** The clock (tests). */
   readonly now?: () => number;
 }
@@ -45,12 +51,15 @@ export function policyHash(policy: ImageTrustPolicy, extra: Readonly<Record<stri
  */
 export class VerificationCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
+  private readonly recent = new Map<string, Entry<T>>();
+  private readonly revalidateAfterMs: number;
   private readonly ttlMs: number;
   private readonly maxEntries: number;
   private readonly now: () => number;
 
   constructor(opts: VerificationCacheOptions = {}) {
     this.ttlMs = opts.ttlMs ?? 5 * 60_000;
+    this.revalidateAfterMs = Math.min(opts.revalidateAfterMs ?? 0, this.ttlMs);
     this.maxEntries = opts.maxEntries ?? 10_000;
     this.now = opts.now ?? Date.now;
   }
@@ -60,20 +69,37 @@ export class VerificationCache<T> {
     return `${image}|${state.join(';')}|${policy}`;
   }
 
+  /** A verified result, when one is stored for `key` and has not expired. */
   get(key: string): T | undefined {
-    const e = this.entries.get(key);
+    return this.live(this.entries, key);
+  }
+
+  /** A result for `reference` under `policy` younger than `revalidateAfterMs`, if any. */
+  getRecent(reference: string, policy: string): T | undefined {
+    return this.revalidateAfterMs > 0 ? this.live(this.recent, `${reference}|${policy}`) : undefined;
+  }
+
+  /** Stores a verified result; with `recent`, also for `getRecent(reference, policy)`. */
+  set(key: string, value: T, recent?: { readonly reference: string; readonly policy: string }): void {
+    const now = this.now();
+    this.put(this.entries, key, { value, expires: now + this.ttlMs });
+    if (recent && this.revalidateAfterMs > 0) this.put(this.recent, `${recent.reference}|${recent.policy}`, { value, expires: now + this.revalidateAfterMs });
+  }
+
+  private live(map: Map<string, Entry<T>>, key: string): T | undefined {
+    const e = map.get(key);
     if (!e) return undefined;
     if (e.expires <= this.now()) {
-      this.entries.delete(key);
+      map.delete(key);
       return undefined;
     }
     return e.value;
   }
 
-  set(key: string, value: T): void {
-    this.entries.delete(key);
-    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { value, expires: this.now() + this.ttlMs });
+  private put(map: Map<string, Entry<T>>, key: string, entry: Entry<T>): void {
+    map.delete(key);
+    if (map.size >= this.maxEntries) map.delete(map.keys().next().value!);
+    map.set(key, entry);
   }
 
   get size(): number {

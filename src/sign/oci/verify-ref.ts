@@ -93,9 +93,12 @@ type Check = (digest: Digest, material: readonly SignatureMaterial[]) => Promise
 
 async function run(image: string, kind: AttachmentKind, opts: VerifyImageOptions, check: Check, filter: (i: VerifiedItem) => string | undefined, extra: Record<string, unknown>): Promise<ImageVerificationReport> {
   const { repo, name, id } = repositoryFor(image, opts);
+  const policy = opts.cache ? policyHash(opts.policy, extra) : '';
+  const recent = opts.cache?.getRecent(name, policy);
+  if (recent) return recent;
   const digest = await repo.resolve(id);
   const listing: Listing = await listAttachments(repo, digest, kind);
-  const cacheKey = opts.cache ? VerificationCache.key(digest, listing.state, policyHash(opts.policy, extra)) : '';
+  const cacheKey = VerificationCache.key(digest, listing.state, policy);
   const hit = opts.cache?.get(cacheKey);
   if (hit) return hit;
   const found = await fetchAttachments(repo, listing);
@@ -114,7 +117,7 @@ async function run(image: string, kind: AttachmentKind, opts: VerifyImageOptions
   }
   if (verified.length === 0) throw new BosunError('SIGN_VERIFY_FAILED', `none of the ${found.material.length} ${noun} for ${name}@${digest} passes: ${rejected.map((r) => `${r.code} (${r.message})`).join('; ')}`);
   const report = { reference: name, digest, verified, rejected };
-  opts.cache?.set(cacheKey, report);
+  opts.cache?.set(cacheKey, report, { reference: name, policy });
   return report;
 }
 
