@@ -17,7 +17,8 @@ import { signLimits } from '../../src/sign/limits.js';
 import { appendLegacyLayer, attachBundleReferrer, bundleAnnotations } from '../../src/sign/oci/attach.js';
 import { COSIGN_SIGN_PREDICATE_TYPE } from '../../src/sign/oci/attachments.js';
 import { attestImage, signImage, type ImageSigner } from '../../src/sign/oci/sign-image.js';
-import { verifyAttestationRef, verifyImageRef } from '../../src/sign/oci/verify-ref.js';
+import { verifyAttestationRef, verifyImageRef, type ImageVerificationReport } from '../../src/sign/oci/verify-ref.js';
+import { VerificationCache } from '../../src/sign/oci/cache.js';
 import { signData } from '../../src/sign/algorithms.js';
 import { signStatementWithKey } from '../../src/sign/sign-blob.js';
 import { buildSimpleSigning } from '../../src/sign/simple-signing.js';
@@ -192,4 +193,18 @@ test('CVE-2026-22703: a genuine Rekor entry for another artifact does not vouch 
   await assert.rejects(verifyImageRef(ref, { policy: { key: alice.publicKey, trustedRoot }, remote: insecure }), (e) => isBosunError(e, 'SIGN_VERIFY_FAILED'));
   // Without the transparency requirement the signature itself is fine: the entry is what fails.
   assert.equal((await verifyImageRef(ref, verifyWith(alice.publicKey))).verified.length, 1);
+});
+
+test('a cached verification is reused until a signature is added', async () => {
+  const { ref } = await freshImage();
+  await signImage(ref, { signer: alice, remote: insecure, bundleFormat: 'legacy' });
+  const cache = new VerificationCache<ImageVerificationReport>();
+  const first = await verifyImageRef(ref, { ...verifyWith(alice.publicKey), cache });
+  assert.equal(await verifyImageRef(ref, { ...verifyWith(alice.publicKey), cache }), first);
+  await signImage(ref, { signer: bob, remote: insecure, bundleFormat: 'legacy' });
+  const after = await verifyImageRef(ref, { ...verifyWith(alice.publicKey), cache });
+  assert.notEqual(after, first);
+  assert.equal(after.rejected.length, 1);
+  // Another policy never sees alice's cached result.
+  await assert.rejects(verifyImageRef(ref, { policy: { key: newSigner().publicKey }, remote: insecure, cache }), (e) => isBosunError(e, 'SIGN_VERIFY_FAILED'));
 });
