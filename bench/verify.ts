@@ -15,7 +15,7 @@ import * as remote from '../src/oci/remote/index.js';
 import { parseBundle } from '../src/sign/bundle.js';
 import { identityPolicy } from '../src/sign/identity.js';
 import { VerificationCache } from '../src/sign/oci/cache.js';
-import { signImage, type BundleFormat } from '../src/sign/oci/sign-image.js';
+import { signImage, type BundleFormat, type ImageSigner } from '../src/sign/oci/sign-image.js';
 import { verifyImageRef, type ImageVerificationReport } from '../src/sign/oci/verify-ref.js';
 import { loadTrustedRoot } from '../src/sign/trusted-root.js';
 import { verifyBundle } from '../src/sign/verify.js';
@@ -34,7 +34,7 @@ function summary(label: string, ms: number[]): void {
   console.log(`${label}: p50 ${percentile(s, 50).toFixed(2)} ms, p95 ${percentile(s, 95).toFixed(2)} ms, mean ${(s.reduce((a, b) => a + b, 0) / s.length).toFixed(2)} ms over ${s.length}`);
 }
 
-async function prepare(host: string, signer: { privateKey: import('node:crypto').KeyObject; publicKey: import('node:crypto').KeyObject }): Promise<string[]> {
+async function prepare(host: string, signer: ImageSigner): Promise<string[]> {
   const refs: string[] = [];
   const started = performance.now();
   for (let i = 0; i < count; i++) {
