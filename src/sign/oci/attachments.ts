@@ -5,6 +5,7 @@ import type { Repository } from '../../oci/remote/index.js';
 import type { Descriptor } from '../../oci/types.js';
 import { parseBundle } from '../bundle.js';
 import { cosignLayout, cosignTag } from '../cosign.js';
+import { envelopeToJson, parseEnvelope } from '../dsse.js';
 import { signLimits } from '../limits.js';
 import type { SignatureMaterial } from '../verify-image.js';
 
@@ -149,4 +150,15 @@ export async function fetchAttachments(repo: Repository, listing: Listing): Prom
     });
   }
   return out;
+}
+
+/** The DSSE envelope of an attestation (a `.att` layer or a DSSE bundle) as cosign prints it. */
+export function envelopeOf(m: SignatureMaterial): Record<string, unknown> | undefined {
+  if (m.kind === 'legacy') {
+    if (m.mediaType !== cosignLayout.dsseMediaType) return undefined;
+    return envelopeToJson(parseEnvelope(m.payload, 'cosign attestation layer'));
+  }
+  if (m.bundle.content.$case !== 'dsseEnvelope') return undefined;
+  const env = m.bundle.content.dsseEnvelope;
+  return envelopeToJson({ payloadType: env.payloadType, payload: env.payload, signatures: env.signatures.map((s) => ({ keyid: s.keyid, sig: s.sig })) });
 }

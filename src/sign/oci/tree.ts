@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BosunError } from '../../errors.js';
+import { BosunError, isBosunError } from '../../errors.js';
 import type { Digest } from '../../oci/digest.js';
 import { formatReference, identifierOf, parseReference } from '../../oci/reference.js';
 import { Repository } from '../../oci/remote/index.js';
@@ -7,9 +7,8 @@ import type { RemoteOptions } from '../../oci/remote/index.js';
 import type { Descriptor } from '../../oci/types.js';
 import { serializeBundle } from '../bundle.js';
 import { cosignLayout, cosignTag } from '../cosign.js';
-import { envelopeToJson } from '../dsse.js';
 import { signLimits } from '../limits.js';
-import { fetchAttachments, listAttachments } from './attachments.js';
+import { envelopeOf, fetchAttachments, listAttachments } from './attachments.js';
 
 /** One cosign tag (`.sig`, `.att`, `.sbom`) and the layers it holds. */
 export interface TreeTag {
@@ -111,7 +110,7 @@ export async function downloadSignatures(image: string, opts: RemoteOptions = {}
 /**
  * `bosun download attestation IMAGE`: each attestation's DSSE envelope (payloadType, payload,
  * signatures), from `.att` layers and bundle referrers; with `predicateType`, only those whose
- * layer or referrer annotation names it. Unverified.
+ * layer or referrer annotation names it. Unverified; a layer that is not an envelope is skipped.
  */
 export async function downloadAttestations(image: string, predicateType?: string, opts: RemoteOptions = {}): Promise<unknown[]> {
   const { repo, id } = open(image, opts);
@@ -122,8 +121,12 @@ export async function downloadAttestations(image: string, predicateType?: string
     const notes = found.sources[i]!.annotations;
     const type = notes.predicateType ?? notes['dev.sigstore.bundle.predicateType'];
     if (predicateType !== undefined && type !== predicateType) return;
-    if (m.kind === 'legacy') out.push(JSON.parse(m.payload.toString('utf8')) as unknown);
-    else if (m.bundle.content.$case === 'dsseEnvelope') out.push(envelopeToJson({ ...m.bundle.content.dsseEnvelope, signatures: m.bundle.content.dsseEnvelope.signatures.map((s) => ({ keyid: s.keyid, sig: s.sig })) }));
+    try {
+      const env = envelopeOf(m);
+      if (env) out.push(env);
+    } catch (err) {
+      if (!isBosunError(err)) throw err;
+    }
   });
   return out;
 }

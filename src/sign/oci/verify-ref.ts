@@ -3,12 +3,11 @@ import type { Digest } from '../../oci/digest.js';
 import { formatReference, identifierOf, parseReference } from '../../oci/reference.js';
 import { Repository } from '../../oci/remote/index.js';
 import type { RemoteOptions } from '../../oci/remote/index.js';
-import { envelopeToJson } from '../dsse.js';
 import { parseSimpleSigning } from '../simple-signing.js';
 import type { ImageTrustPolicy, ImageVerification, SignatureMaterial } from '../verify-image.js';
 import { verifyImageAttestations, verifyImageSignatures } from '../verify-image.js';
 import type { AttachmentKind, AttachmentSource, Listing } from './attachments.js';
-import { COSIGN_SIGN_PREDICATE_TYPE, fetchAttachments, listAttachments } from './attachments.js';
+import { COSIGN_SIGN_PREDICATE_TYPE, envelopeOf, fetchAttachments, listAttachments } from './attachments.js';
 import { VerificationCache, policyHash } from './cache.js';
 
 /** Options for `verifyImageRef` / `verifyAttestationRef`. */
@@ -52,11 +51,6 @@ function repositoryFor(image: string, opts: VerifyImageOptions): { repo: Reposit
     opts.sessions?.set(key, repo);
   }
   return { repo, name: formatReference(ref), id: ref.digest ?? identifierOf(ref) };
-}
-
-function envelopeOf(m: SignatureMaterial): Record<string, unknown> | undefined {
-  if (m.kind === 'bundle') return m.bundle.content.$case === 'dsseEnvelope' ? envelopeToJson({ ...m.bundle.content.dsseEnvelope, signatures: m.bundle.content.dsseEnvelope.signatures.map((s) => ({ keyid: s.keyid, sig: s.sig })) }) : undefined;
-  return m.mediaType === 'application/vnd.dsse.envelope.v1+json' ? (JSON.parse(m.payload.toString('utf8')) as Record<string, unknown>) : undefined;
 }
 
 function isSimpleSigning(payload: unknown): boolean {
