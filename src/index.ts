@@ -7,3 +7,4 @@ export * from './sbom/index.js';
 export * from './sign/index.js';
 export * from './policy/index.js';
 export type { Advisory, AdvisorySource, Affected, AffectedRange, RangeEvent, Severity } from './vuln/advisory.js';
+export * from './registry/index.js';
