@@ -1,0 +1,12 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { rpmCataloger } from '../src/sbom/catalogers/rpm.js';
+import { dirTree } from '../test/helpers/dir-tree.js';
+import { bdbDir, goRpmdbExpected, rootWith, rpmQueryAll } from '../test/helpers/rpmdb.js';
+const dir = bdbDir(process.argv[2]!);
+const r = await rpmCataloger.catalog(dirTree(rootWith('var/lib/rpm/Packages', readFileSync(path.join(dir, 'Packages')))), {});
+const want = rpmQueryAll(dir);
+const got = r.packages.map(p => `${p.name}|${p.metadata.epoch ?? ''}|${p.version}|${p.metadata.rawLicense}|${p.metadata.vendor}|${p.metadata.modularityLabel ?? ''}`).sort();
+console.log(got.length, want.length, goRpmdbExpected(process.argv[3]!).length);
+const wn = new Set(want.map(l => l.split('|')[0])); console.log(got.filter(g => !wn.has(g.split('|')[0])).slice(0,5));
+console.log(got.slice(0,3), want.slice(0,3));
