@@ -40,6 +40,8 @@ export interface PackageMetadata {
   modularityLabel?: string;
   /** Installed size in bytes as the package database records it (rpm SIZE/LONGSIZE). */
   installedSize?: number;
+  /** Go: required only `// indirect` (a dependency of a dependency) in go.mod. */
+  isIndirect?: boolean;
 }
 
 /** One installed package. `id` is derived from content, so it is stable across runs. */

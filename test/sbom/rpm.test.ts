@@ -68,7 +68,7 @@ test('rpm-db bdb: owned files agree with rpm -ql and go-rpmdb (CentOS 5 python)'
 });
 
 test('rpm-db sqlite (rpmdb.sqlite written by rpm --rebuilddb) and ndb (same headers) match rpm -qa', async () => {
-  const dir = sqliteDir('centos7-plain');
+  const dir = sqliteDir('centos5-plain');
   const want = rpmQueryAll(dir);
   const sqlite = await catalogRoot(rootWith('var/lib/rpm/rpmdb.sqlite', readFileSync(path.join(dir, 'rpmdb.sqlite'))));
   assert.deepEqual(sqlite.problems, []);
@@ -94,11 +94,11 @@ const purlCases = [
 ] as const;
 for (const c of purlCases) test(`rpm purl: ${c.name}`, () => assert.equal(rpmPurl(c.h, c.os), c.want));
 
-// Hostile headers, made from a real one (bash from the CentOS 7 database).
+// Hostile headers, made from a real one (bash from the CentOS 5 database).
 let bashHeader: Buffer | undefined;
 function realHeader(): Buffer {
   if (bashHeader) return Buffer.from(bashHeader);
-  const recs = readBdbRecords(readFileSync(path.join(bdbDir('centos7-plain'), 'Packages')));
+  const recs = readBdbRecords(readFileSync(path.join(bdbDir('centos5-plain'), 'Packages')));
   const blob = recs.map((r) => ('blob' in r ? r.blob : undefined)).find((b) => b && parseRpmHeader(b).name === 'bash');
   assert.ok(blob);
   bashHeader = Buffer.from(blob);
@@ -137,7 +137,7 @@ const databaseCases = [
   {
     name: 'bdb overflow chain that loops', rel: 'var/lib/rpm/Packages', missing: 1,
     make: (): Buffer => {
-      const buf = readFileSync(path.join(bdbDir('centos7-plain'), 'Packages'));
+      const buf = readFileSync(path.join(bdbDir('centos5-plain'), 'Packages'));
       const at = chainedOverflowPage(buf);
       buf.writeUInt32LE(buf.readUInt32LE(at + 8), at + 16);
       return buf;
