@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { PackageURL } from 'packageurl-js';
 import { BosunError, isBosunError } from '../../errors.js';
-import { readAll } from '../../oci/read-all.js';
 import type { FileEntry, FileTree } from '../../oci/types.js';
 import type { CatalogContext, CatalogResult, Cataloger } from '../cataloger.js';
 import { newPackage, problemOf, throwIfAborted } from '../cataloger.js';
 import { toSpdxExpression } from '../license.js';
 import { sbomLimits } from '../limits.js';
 import type { OsRelease, Package, Problem, Relationship } from '../model.js';
+import { readBytes } from '../read-bytes.js';
 import { collect } from '../read.js';
 import { readBdbRecords } from './rpm-bdb.js';
 import type { RpmHeader } from './rpm-header.js';
@@ -94,14 +94,6 @@ function relationships(headers: readonly RpmHeader[], pkgs: readonly Package[]):
       .filter((to): to is Package => to !== undefined && to !== from && !seen.has(`${from.id}>${to.id}`) && !!seen.add(`${from.id}>${to.id}`))
       .map((to) => ({ from: from.id, to: to.id, type: 'depends-on' as const }));
   });
-}
-
-/** Reads a binary file of the tree (following a symlink), capped at `max` bytes. */
-async function readBytes(tree: FileTree, entry: FileEntry, max: number): Promise<Buffer> {
-  const target = entry.kind === 'file' ? entry : await tree.stat(entry.path);
-  if (!target || target.kind !== 'file') throw new BosunError('SBOM_FILE_INVALID', `"${entry.path}": not a regular file`);
-  if (target.size > max) throw new BosunError('LIMIT_EXCEEDED', `"${entry.path}": ${target.size} bytes, larger than the ${max}-byte limit`);
-  return readAll(await tree.open(target), max, `"${entry.path}"`);
 }
 
 async function records(tree: FileTree, entry: FileEntry, format: Format): Promise<({ blob: Buffer } | { error: BosunError })[]> {
