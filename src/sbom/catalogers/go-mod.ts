@@ -133,6 +133,6 @@ export const goModCataloger = fileCataloger({
   version: 1,
   globs: ['**/go.mod'],
   maxBytes: sbomLimits.manifestBytes,
-  accept: (path) => !/\/(pkg\/mod|vendor)\/|^\/usr\/(lib\/go[^\/]*|local\/go|share\/gocode)\//.test(path),
+  accept: (path) => !/\/(pkg\/mod|vendor)\/|^\/usr\/(lib\/go[^/]*|local\/go|share\/gocode)\//.test(path),
   parse,
 });
