@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { isBosunError } from '../../src/errors.js';
+import { BosunError, isBosunError } from '../../src/errors.js';
+import { catalog, catalogGlobs } from '../../src/sbom/catalog.js';
 import { readBdbRecords } from '../../src/sbom/catalogers/rpm-bdb.js';
 import { parseRpmHeader } from '../../src/sbom/catalogers/rpm-header.js';
 import { readNdbRecords } from '../../src/sbom/catalogers/rpm-ndb.js';
@@ -178,8 +179,33 @@ for (const c of databaseCases) {
   });
 }
 
-test('ndb reader: slot page cap is LIMIT_EXCEEDED, records keep their error', () => {
+test('ndb reader: a slot page count past the cap is LIMIT_EXCEEDED', () => {
   const buf = writeNdb([]);
   buf.writeUInt32LE(5000, 12);
   assert.throws(() => readNdbRecords(buf), (e) => isBosunError(e, 'LIMIT_EXCEEDED'));
+});
+
+test('catalog(): rpm purls carry the OS (RHEL 9 os-release), every new cataloger runs', async () => {
+  const dir = sqliteDir('centos5-plain');
+  const root = rootWith('var/lib/rpm/rpmdb.sqlite', readFileSync(path.join(dir, 'rpmdb.sqlite')));
+  const osRelease = 'NAME="Red Hat Enterprise Linux"\nVERSION="9.4 (Plow)"\nID="rhel"\nID_LIKE="fedora"\nVERSION_ID="9.4"\n';
+  mkdirSync(path.join(root, 'etc'));
+  writeFileSync(path.join(root, 'etc/os-release'), osRelease);
+  const sbom = await catalog(dirTree(root), { source: { kind: 'directory', name: root } });
+  assert.deepEqual(sbom.problems, []);
+  const bash = sbom.packages.find((p) => p.name === 'bash');
+  assert.match(bash?.purl ?? '', /^pkg:rpm\/redhat\/bash@3\.2-\d.*[?&]distro=rhel-9\.4/);
+  assert.ok(sbom.relationships.some((r) => r.type === 'depends-on' && r.from === bash?.id));
+  for (const glob of ['/var/lib/rpm/rpmdb.sqlite', '/usr/lib/sysimage/rpm/Packages.db', '**/specifications/*.gemspec', '**/go.mod', '**/*.deps.json', '**/uv.lock']) {
+    assert.ok(catalogGlobs().includes(glob), glob);
+  }
+});
+
+test('rpm-db: a database past the capture cap (open throws LIMIT_EXCEEDED) is a problem, not a crash', async () => {
+  const root = rootWith('var/lib/rpm/Packages', Buffer.alloc(8192));
+  const inner = dirTree(root);
+  // squash lists files over its capture cap but refuses to open them; dir-tree has no cap, so mimic it
+  const tree = { ...inner, open: async () => { throw new BosunError('LIMIT_EXCEEDED', 'over the capture cap'); } };
+  const r = await rpmCataloger.catalog(tree, {});
+  assert.deepEqual(r.problems.map((p) => [p.path, p.code]), [['/var/lib/rpm/Packages', 'LIMIT_EXCEEDED']]);
 });
