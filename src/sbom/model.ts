@@ -32,6 +32,8 @@ export interface PackageMetadata {
   isDev?: boolean;
   /** Files the package manager says the package owns (dpkg .list, apk F/R, Python RECORD). */
   files?: string[];
+  /** Go: a requirement only some dependency needs (`// indirect` in go.mod). */
+  isIndirect?: boolean;
   /** Where inside the located file the package was found (`/app.war!/WEB-INF/lib/x.jar`). */
   virtualPath?: string;
   /** The license text as the package declares it, before normalisation. */
