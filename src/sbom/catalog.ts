@@ -47,7 +47,7 @@ export async function catalog(tree: FileTree, opts: CatalogOptions): Promise<Sbo
       problems.push({ path: '/', code, message: `cataloger ${c.name}: ${errorText(err)}` });
     }
   }
-  const merged = mergeByPurl(packages);
+  const merged = mergeByPurl(dropOwned(packages, catalogers));
   return {
     source: opts.source,
     ...(release.os ? { os: release.os } : {}),
@@ -55,6 +55,26 @@ export async function catalog(tree: FileTree, opts: CatalogOptions): Promise<Sbo
     relationships: finishRelationships(merged, relationships),
     problems: problems.sort(compareProblems),
   };
+}
+
+const osTypes: ReadonlySet<string> = new Set(['deb', 'apk', 'rpm']);
+
+/** A path and its merged-/usr twin (`/bin/x` and `/usr/bin/x`): package lists use either. */
+function pathForms(p: string): string[] {
+  if (/^\/(?:bin|sbin|lib[^/]*)\//.test(p)) return [p, `/usr${p}`];
+  if (/^\/usr\/(?:bin|sbin|lib[^/]*)\//.test(p)) return [p, p.slice(4)];
+  return [p];
+}
+
+/**
+ * Drops packages of `skipOwnedFiles` catalogers found only in files an OS package lists (dpkg
+ * `.list`, apk `F`/`R`): those files are the OS package's, already in the SBOM with its version.
+ */
+export function dropOwned(packages: readonly Package[], catalogers: readonly Cataloger[]): Package[] {
+  const skip = new Set(catalogers.filter((c) => c.skipOwnedFiles).map((c) => c.name));
+  if (skip.size === 0) return [...packages];
+  const owned = new Set(packages.filter((p) => osTypes.has(p.type)).flatMap((p) => (p.metadata.files ?? []).flatMap(pathForms)));
+  return packages.filter((p) => !skip.has(p.foundBy) || !p.locations.every((l) => owned.has(l.path)));
 }
 
 function errorText(err: unknown): string {

@@ -1,13 +1,12 @@
 import { PackageURL } from 'packageurl-js';
-import { isBosunError } from '../../errors.js';
 import type { FileEntry, FileTree } from '../../oci/types.js';
-import type { Cataloger, CatalogResult, ParseInput, ParseResult } from '../cataloger.js';
-import { fileCataloger, newPackage, problemOf, throwIfAborted } from '../cataloger.js';
+import type { ParseInput, ParseResult } from '../cataloger.js';
+import { fileCataloger, newPackage } from '../cataloger.js';
 import { sbomLimits } from '../limits.js';
 import type { Package, PackageMetadata } from '../model.js';
-import { collect } from '../read.js';
 import { regularFile, treeSource } from './byte-source.js';
 import { readElf } from './elf.js';
+import { entryCataloger } from './entry-cataloger.js';
 import type { GoBuildInfo, GoModule } from './go-buildinfo.js';
 import { goLimits, readGoBuildInfo } from './go-buildinfo.js';
 import { isLocalPath, parseGoMod } from './go-mod.js';
@@ -84,27 +83,12 @@ export const executableGlobs = ['*', '**/bin/*', '**/sbin/*', 'app/*', 'ko-app/*
  * Go binaries, recognised by content (the ELF magic, then Go's build info), never by name: the
  * toolchain as `pkg:golang/stdlib`, the main module, and every dependency with replacements applied.
  */
-export const goBinaryCataloger: Cataloger = {
+export const goBinaryCataloger = entryCataloger({
   name: binaryName,
   version: 1,
   globs: executableGlobs,
-  async catalog(tree, ctx) {
-    const out: CatalogResult = { packages: [], problems: [] };
-    const entries = (await collect(tree.glob(this.globs)))
-      .filter((e) => e.kind === 'file' || e.kind === 'hardlink')
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    for (const entry of entries) {
-      throwIfAborted(ctx.signal);
-      try {
-        out.packages.push(...(await catalogBinary(tree, entry)));
-      } catch (err) {
-        if (isBosunError(err, 'ABORTED')) throw err;
-        out.problems.push(problemOf(entry, err));
-      }
-    }
-    return out;
-  },
-};
+  catalogEntry: async (tree, entry) => ({ packages: await catalogBinary(tree, entry) }),
+});
 
 const modName = 'go-mod';
 

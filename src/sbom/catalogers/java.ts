@@ -2,12 +2,12 @@ import path from 'node:path';
 import { PackageURL } from 'packageurl-js';
 import { BosunError, isBosunError } from '../../errors.js';
 import type { FileEntry, FileTree } from '../../oci/types.js';
-import type { Cataloger, CatalogResult } from '../cataloger.js';
-import { newPackage, problemOf, throwIfAborted } from '../cataloger.js';
+import type { CatalogResult } from '../cataloger.js';
+import { newPackage, problemOf } from '../cataloger.js';
 import type { Package, Problem } from '../model.js';
-import { collect } from '../read.js';
 import type { ByteSource } from './byte-source.js';
 import { bufferSource, regularFile, treeSource } from './byte-source.js';
+import { entryCataloger } from './entry-cataloger.js';
 import type { MavenCoordinates } from './java-meta.js';
 import { fileNameParts, manifestCoordinates, parseManifest, pomCoordinates } from './java-meta.js';
 import type { ZipEntry } from './zip.js';
@@ -128,26 +128,9 @@ async function catalogArchive(tree: FileTree, entry: FileEntry): Promise<Catalog
  * from MANIFEST.MF or its file name when no pom.properties names it. A damaged archive or entry
  * is a Problem; the rest goes on.
  */
-export const javaCataloger: Cataloger = {
+export const javaCataloger = entryCataloger({
   name,
   version: 1,
   globs: ['**/*.jar', '**/*.war', '**/*.ear', '**/*.jpi', '**/*.hpi'],
-  async catalog(tree, ctx) {
-    const out: CatalogResult = { packages: [], problems: [] };
-    const entries = (await collect(tree.glob(this.globs)))
-      .filter((e) => e.kind === 'file' || e.kind === 'hardlink')
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    for (const entry of entries) {
-      throwIfAborted(ctx.signal);
-      try {
-        const r = await catalogArchive(tree, entry);
-        out.packages.push(...r.packages);
-        out.problems.push(...r.problems);
-      } catch (err) {
-        if (isBosunError(err, 'ABORTED')) throw err;
-        out.problems.push(problemOf(entry, err));
-      }
-    }
-    return out;
-  },
-};
+  catalogEntry: catalogArchive,
+});
