@@ -38,7 +38,9 @@ before(() => {
   const status: string[] = [];
   mkdirSync(path.join(root, 'var/lib/dpkg/info'), { recursive: true });
   for (const d of debs) {
-    debExtract(d, root);
+    // the JRE is 200 MB unpacked and only its release file is read
+    if (d.startsWith('openjdk')) execFileSync('sh', ['-c', `dpkg-deb --fsys-tarfile "$0" | tar -x -C "$1" ./${jvm}/release`, debFile(d), root]);
+    else debExtract(d, root);
     const control = execFileSync('dpkg-deb', ['-f', debFile(d)], { encoding: 'utf8' });
     const files = execFileSync('dpkg-deb', ['-c', debFile(d)], { encoding: 'utf8' })
       .split('\n').filter(Boolean).map((l) => (l.split(/\s+/).slice(5).join(' ').split(' -> ')[0] ?? '').replace(/^\./, '').replace(/\/$/, '')).filter(Boolean);
