@@ -2,7 +2,7 @@ import { isBosunError } from '../../errors.js';
 import type { FileEntry, FileTree } from '../../oci/types.js';
 import type { Cataloger, CatalogResult } from '../cataloger.js';
 import { problemOf, throwIfAborted } from '../cataloger.js';
-import type { Package, Problem } from '../model.js';
+import type { Package, Problem, Relationship } from '../model.js';
 import { collect } from '../read.js';
 
 export interface EntryCatalogerOptions {
@@ -11,7 +11,7 @@ export interface EntryCatalogerOptions {
   globs: readonly string[];
   skipOwnedFiles?: boolean;
   /** Reads one matched file through the tree (streamed, with its own bounds). */
-  catalogEntry(tree: FileTree, entry: FileEntry): Promise<{ packages: Package[]; problems?: Problem[] }>;
+  catalogEntry(tree: FileTree, entry: FileEntry): Promise<{ packages: Package[]; relationships?: Relationship[]; problems?: Problem[] }>;
 }
 
 /**
@@ -26,7 +26,7 @@ export function entryCataloger(opts: EntryCatalogerOptions): Cataloger {
     globs: opts.globs,
     ...(opts.skipOwnedFiles ? { skipOwnedFiles: true } : {}),
     async catalog(tree, ctx) {
-      const out: CatalogResult = { packages: [], problems: [] };
+      const out: CatalogResult = { packages: [], relationships: [], problems: [] };
       const entries = (await collect(tree.glob(opts.globs)))
         .filter((e) => e.kind === 'file' || e.kind === 'hardlink')
         .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -35,6 +35,7 @@ export function entryCataloger(opts: EntryCatalogerOptions): Cataloger {
         try {
           const r = await opts.catalogEntry(tree, entry);
           out.packages.push(...r.packages);
+          out.relationships?.push(...(r.relationships ?? []));
           out.problems.push(...(r.problems ?? []));
         } catch (err) {
           if (isBosunError(err, 'ABORTED')) throw err;
