@@ -4,7 +4,10 @@ export type { Cataloger, CatalogContext, CatalogResult, FileCatalogerOptions, Pa
 export { fileCataloger } from './cataloger.js';
 export type { CatalogOptions } from './catalog.js';
 export { catalog, catalogGlobs } from './catalog.js';
-export { defaultCatalogers, apkCataloger, dpkgCataloger, npmInstalledCataloger, npmLockCataloger, pnpmLockCataloger, pythonCataloger, yarnLockCataloger } from './catalogers/index.js';
+export {
+  defaultCatalogers, apkCataloger, cargoAuditableCataloger, cargoLockCataloger, dpkgCataloger, goBinaryCataloger, goModCataloger, javaCataloger,
+  npmInstalledCataloger, npmLockCataloger, pnpmLockCataloger, pythonCataloger, runtimeCataloger, yarnLockCataloger,
+} from './catalogers/index.js';
 export { findOsRelease, parseOsRelease } from './catalogers/os-release.js';
 export { toSpdxExpression } from './license.js';
 export type { SbomCodec, SbomWriter, WriteOptions } from './codecs/common.js';

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { isBosunError } from '../../src/errors.js';
+import { rootfsTree } from '../../src/oci/rootfs.js';
+import { catalog, catalogGlobs } from '../../src/sbom/catalog.js';
 import { parseModInfo } from '../../src/sbom/catalogers/go-buildinfo.js';
 import { parseGoMod } from '../../src/sbom/catalogers/go-mod.js';
 import { goBinaryCataloger, goModCataloger, golangPurl, stdlibVersion } from '../../src/sbom/catalogers/go.js';
@@ -190,4 +192,16 @@ test('go-binary: an inline varint length past the section is a problem', async (
   b[at + 36] = 0x01;
   const r = await goBinaryCataloger.catalog(dirTree(writeTree({ 'bin/x': b })), {});
   assert.deepEqual(r.problems.map((p) => p.code), ['SBOM_FILE_INVALID']);
+});
+
+test('go-binary: through the production rootfs tree and catalogGlobs(), a binary at the image root is found', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bosun-go-rootfs-'));
+  copyFileSync(path.join(build, 'app'), path.join(dir, 'manager'));
+  mkdirSync(path.join(dir, 'usr/share/doc'), { recursive: true });
+  copyFileSync(path.join(build, 'app'), path.join(dir, 'usr/share/doc/not-scanned'));
+  const fs = await rootfsTree(dir, catalogGlobs());
+  const sbom = await catalog(fs, { source: { kind: 'directory', name: dir } });
+  const paths = new Set(sbom.packages.filter((p) => p.foundBy === 'go-binary').flatMap((p) => p.locations.map((l) => l.path)));
+  assert.deepEqual([...paths], ['/manager']);
+  assert.ok(sbom.packages.some((p) => p.purl === 'pkg:golang/github.com/google/uuid@v1.3.0'));
 });
