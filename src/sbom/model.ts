@@ -3,7 +3,8 @@ import type { ErrorCode } from '../errors.js';
 import type { Digest } from '../oci/digest.js';
 
 /**
- * PURL types (the purl spec's names). bosun's catalogers produce deb, apk, npm and pypi; the rest
+ * PURL types (the purl spec's names). bosun's catalogers produce deb, apk, npm, pypi, maven, golang,
+ * cargo and generic; the rest
  * arrive in SBOMs read from other tools.
  */
 export const packageTypes = [
