@@ -4,8 +4,7 @@ import type { Digest } from '../oci/digest.js';
 
 /**
  * PURL types (the purl spec's names). bosun's catalogers produce deb, apk, npm, pypi, maven, golang,
- * cargo and generic; the rest
- * arrive in SBOMs read from other tools.
+ * cargo and generic; the rest arrive in SBOMs read from other tools.
  */
 export const packageTypes = [
   'apk', 'bitnami', 'cargo', 'cocoapods', 'composer', 'conan', 'conda', 'deb', 'gem', 'generic', 'github',

@@ -9,7 +9,7 @@ import { rootfsTree } from '../../src/oci/rootfs.js';
 import { catalog, catalogGlobs } from '../../src/sbom/catalog.js';
 import { parseModInfo } from '../../src/sbom/catalogers/go-buildinfo.js';
 import { parseGoMod } from '../../src/sbom/catalogers/go-mod.js';
-import { goBinaryCataloger, goModCataloger, golangPurl, stdlibVersion } from '../../src/sbom/catalogers/go.js';
+import { goBinaryCataloger, goBinaryPackages, goModCataloger, golangPurl, stdlibVersion } from '../../src/sbom/catalogers/go.js';
 import { debExtract } from '../helpers/debian.js';
 import { dirTree } from '../helpers/dir-tree.js';
 import { goPointerElf } from '../helpers/elf-writer.js';
@@ -37,6 +37,12 @@ test('module info: path, mod, deps, replacements, quoted build settings', () => 
   assert.deepEqual(info.main, { path: 'x', version: '(devel)' });
   assert.deepEqual(info.deps, [{ path: 'a', version: 'v1.0.0', sum: 'h1:abc=', replace: { path: 'b', version: 'v2.0.0', sum: 'h1:def=' } }, { path: 'c', version: 'v0.1.0' }]);
   assert.deepEqual(info.settings, [{ key: '-ldflags', value: '-X main.v=1' }, { key: 'GOOS', value: 'linux' }, { key: 'odd=key', value: 'v' }]);
+});
+
+test('go-binary packages: GOARCH is the arch, vcs.revision the main module commit', () => {
+  const entry = { path: '/bin/x', kind: 'file' as const, size: 1, mode: 0o755 };
+  const pkgs = goBinaryPackages({ goVersion: 'go1.21.5', main: { path: 'ex.com/a', version: 'v1.0.0' }, deps: [], settings: [{ key: 'GOARCH', value: 'arm64' }, { key: 'vcs.revision', value: 'abc123' }] }, entry);
+  assert.deepEqual(pkgs.map((p) => [p.purl, p.metadata.arch, p.metadata.commit]), [['pkg:golang/stdlib@1.21.5', 'arm64', undefined], ['pkg:golang/ex.com/a@v1.0.0', 'arm64', 'abc123']]);
 });
 
 const goModText = `// a comment

@@ -4,9 +4,10 @@ import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, realpathS
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
-import { catalog } from '../../src/sbom/catalog.js';
+import { catalog, dropOwned } from '../../src/sbom/catalog.js';
 import { dpkgCataloger } from '../../src/sbom/catalogers/dpkg.js';
 import { runtimeCataloger } from '../../src/sbom/catalogers/runtimes.js';
+import type { Package } from '../../src/sbom/model.js';
 import { debExtract, debFile } from '../helpers/debian.js';
 import { dirTree } from '../helpers/dir-tree.js';
 import { writeTree } from '../helpers/sbom-fixture.js';
@@ -103,5 +104,23 @@ for (const c of hostile) {
     const r = await runtimeCataloger.catalog(dirTree(writeTree({ [c.file]: data })), {});
     assert.deepEqual(r.packages, []);
     assert.deepEqual(r.problems.map((p) => p.code), c.codes);
+  });
+}
+
+const owner = (files: string[]): Package => ({ id: 'deb1', name: 'libssl3', version: '3', type: 'deb', purl: 'pkg:deb/debian/libssl3@3', licenses: [], locations: [{ path: '/var/lib/dpkg/status' }], foundBy: 'dpkg-db', metadata: { files } });
+const found = (p: string, foundBy = 'runtime-binary'): Package => ({ id: p, name: 'openssl', version: '3', type: 'generic', purl: 'pkg:generic/openssl@3', licenses: [], locations: [{ path: p }], foundBy, metadata: {} });
+const ownedCases = [
+  { name: 'listed path', files: ['/usr/lib/x86_64-linux-gnu/libcrypto.so.3'], at: '/usr/lib/x86_64-linux-gnu/libcrypto.so.3', kept: false },
+  { name: 'listed without /usr (merged /usr)', files: ['/lib/x86_64-linux-gnu/libcrypto.so.3'], at: '/usr/lib/x86_64-linux-gnu/libcrypto.so.3', kept: false },
+  { name: 'listed with /usr, found without', files: ['/usr/bin/openssl'], at: '/bin/openssl', kept: false },
+  { name: 'not listed', files: ['/usr/bin/openssl'], at: '/usr/local/bin/openssl', kept: true },
+  { name: 'a cataloger that keeps owned files', files: ['/usr/bin/app'], at: '/usr/bin/app', kept: true, foundBy: 'go-binary' },
+] as const;
+for (const c of ownedCases) {
+  test(`dropOwned: ${c.name}`, () => {
+    const pkg = found(c.at, 'foundBy' in c ? c.foundBy : undefined);
+    const out = dropOwned([owner([...c.files]), pkg], [runtimeCataloger]);
+    assert.equal(out.includes(pkg), c.kept);
+    assert.ok(out.some((p) => p.type === 'deb'));
   });
 }
