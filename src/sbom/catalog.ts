@@ -53,7 +53,7 @@ export async function catalog(tree: FileTree, opts: CatalogOptions): Promise<Sbo
     ...(release.os ? { os: release.os } : {}),
     packages: merged.packages,
     relationships: finishRelationships(merged, relationships),
-    problems: problems.sort(compareProblems),
+    problems: uniqueProblems(problems),
   };
 }
 
@@ -136,6 +136,12 @@ export function comparePackages(a: Package, b: Package): number {
     cmp(a.purl, b.purl) ||
     cmp(a.locations[0]?.path ?? '', b.locations[0]?.path ?? '')
   );
+}
+
+/** Sorted, and one of each: catalogers sharing a file (and its parse) report the same failure once. */
+function uniqueProblems(problems: readonly Problem[]): Problem[] {
+  const seen = new Map(problems.map((p) => [`${p.path}\0${p.layer ?? ''}\0${p.code}\0${p.message}`, p]));
+  return [...seen.values()].sort(compareProblems);
 }
 
 function compareProblems(a: Problem, b: Problem): number {

@@ -69,10 +69,16 @@ async function pointerString(src: ByteSource, elf: Elf, addr: number, h: { ptr: 
   return (await src.read(at, len)).toString('utf8');
 }
 
-/** Finds the 32-byte header: the `.go.buildinfo` section, else a 16-aligned magic in the first writable segment. */
+/**
+ * Finds the 32-byte header: the `.go.buildinfo` section, else (a binary stripped of its section
+ * table) a 16-aligned magic in the first writable segment.
+ */
 async function findBlob(src: ByteSource, elf: Elf, what: string): Promise<Buffer | undefined> {
   const section = await sectionData(src, elf, '.go.buildinfo', what, goLimits.maxInfoBytes);
   if (section) return section;
+  // Go's linker has written `.go.buildinfo` since the magic exists (1.13): with a section table and
+  // no such section this is not a Go binary, and searching its data would cost a pass for nothing
+  if (elf.sections.length > 0) return undefined;
   const data = elf.segments.find((s) => s.type === segmentLoad && (s.flags & 7) === 6);
   if (!data || data.offset + data.filesz > src.size) return undefined;
   const end = data.offset + Math.min(data.filesz, goLimits.maxScanBytes);

@@ -5,7 +5,7 @@ import { fileCataloger, newPackage } from '../cataloger.js';
 import { sbomLimits } from '../limits.js';
 import type { Package, PackageMetadata } from '../model.js';
 import { regularFile, treeSource } from './byte-source.js';
-import { readElf } from './elf.js';
+import { cachedElf } from './elf-cache.js';
 import { entryCataloger } from './entry-cataloger.js';
 import type { GoBuildInfo, GoModule } from './go-buildinfo.js';
 import { goLimits, readGoBuildInfo } from './go-buildinfo.js';
@@ -62,7 +62,7 @@ async function catalogBinary(tree: FileTree, entry: FileEntry): Promise<Package[
   const file = await regularFile(tree, entry);
   const src = treeSource(tree, file, goLimits.maxInfoBytes + 1024 * 1024);
   try {
-    const elf = await readElf(src, `"${entry.path}"`);
+    const elf = await cachedElf(tree, entry, src);
     const info = elf && (await readGoBuildInfo(src, elf, `"${entry.path}"`));
     return info ? goBinaryPackages(info, entry) : [];
   } finally {

@@ -6,7 +6,7 @@ import type { Package } from '../model.js';
 import { readText } from '../read.js';
 import { scanRange, stringsRange } from './binary-scan.js';
 import { regularFile, treeSource } from './byte-source.js';
-import { readElf } from './elf.js';
+import { cachedElf } from './elf-cache.js';
 import { entryCataloger } from './entry-cataloger.js';
 
 const name = 'runtime-binary';
@@ -56,7 +56,7 @@ async function versionOf(tree: FileTree, entry: FileEntry, c: Classifier): Promi
   }
   const src = treeSource(tree, file, 2 * 1024 * 1024);
   try {
-    const elf = await readElf(src, `"${entry.path}"`);
+    const elf = await cachedElf(tree, entry, src);
     if (!elf) return undefined;
     const version = await scanRange(src, stringsRange(elf, file.size, runtimeLimits.maxScanBytes), pattern);
     return version ? { version } : undefined;

@@ -9,7 +9,8 @@ import { fileCataloger, newPackage } from '../cataloger.js';
 import { sbomLimits } from '../limits.js';
 import type { Package, Relationship } from '../model.js';
 import { regularFile, treeSource } from './byte-source.js';
-import { readElf, sectionData } from './elf.js';
+import { cachedElf } from './elf-cache.js';
+import { sectionData } from './elf.js';
 import { entryCataloger } from './entry-cataloger.js';
 import { executableGlobs } from './go.js';
 
@@ -137,7 +138,7 @@ async function catalogAuditable(tree: FileTree, entry: FileEntry): Promise<Parse
   const src = treeSource(tree, file, auditableLimits.maxSectionBytes);
   let section: Buffer | undefined;
   try {
-    const elf = await readElf(src, `"${entry.path}"`);
+    const elf = await cachedElf(tree, entry, src);
     section = elf && (await sectionData(src, elf, '.dep-v0', `"${entry.path}"`, auditableLimits.maxSectionBytes));
   } finally {
     src.close();
