@@ -84,6 +84,7 @@ const badGoMods = [
   { name: 'require without version', text: 'require a\n' },
   { name: 'replace without arrow target', text: 'replace a v1 =>\n' },
   { name: 'unbalanced quote', text: 'require "a v1\n' },
+  { name: 'bad escape in a quoted path', text: 'require "a\\q" v1\n' },
 ] as const;
 for (const c of badGoMods) {
   test(`go.mod rejects ${c.name}`, () => assert.throws(() => parseGoMod(c.text), (e) => isBosunError(e, 'SBOM_FILE_INVALID')));

@@ -20,6 +20,15 @@ export interface GoModFile {
 
 const maxLines = 200_000;
 
+/** A Go interpreted string literal; its escapes are JSON's in everything go.mod uses. */
+function goString(t: string, where: string): string {
+  try {
+    return JSON.parse(t) as string;
+  } catch (err) {
+    throw new BosunError('SBOM_FILE_INVALID', `${where}: bad quoted string`, { cause: err });
+  }
+}
+
 /** Splits a go.mod line into tokens: quoted strings (`"a b"`, raw `` `a` ``) and bare words. */
 function tokens(line: string, where: string): string[] {
   const out: string[] = [];
@@ -27,7 +36,7 @@ function tokens(line: string, where: string): string[] {
   let end = 0;
   for (let m = re.exec(line); m; m = re.exec(line)) {
     const t = m[1] ?? '';
-    out.push(t.startsWith('"') ? (JSON.parse(t) as string) : t.startsWith('`') ? t.slice(1, -1) : t);
+    out.push(t.startsWith('"') ? goString(t, where) : t.startsWith('`') ? t.slice(1, -1) : t);
     end = re.lastIndex;
   }
   if (line.slice(end).trim() !== '') throw new BosunError('SBOM_FILE_INVALID', `${where}: unbalanced quotes`);
