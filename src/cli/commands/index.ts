@@ -4,6 +4,7 @@ import { registerCopy } from './copy.js';
 import { registerGenerateKeyPair } from './generate-key-pair.js';
 import { registerInspect } from './inspect.js';
 import { registerPolicy } from './policy.js';
+import { registerRegistry } from './registry.js';
 import { registerSignBlob } from './sign-blob.js';
 import { registerSigstoreConformance } from './sigstore-conformance.js';
 import { registerVerifyBlob } from './verify-blob.js';
@@ -16,6 +17,7 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerSignBlob,
   registerVerifyBlob,
   registerPolicy,
+  registerRegistry,
   registerSigstoreConformance,
   registerClean,
 ];
