@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { before, test } from 'node:test';
@@ -171,4 +171,18 @@ test('java-archive: a file the tree will not open is a problem, not a crash', as
   const r = await javaCataloger.catalog(refusing, {});
   assert.equal(r.packages.length, 0);
   assert.deepEqual(r.problems.map((p) => [p.path, p.code]), [['/a/ok-1.0.jar', 'LIMIT_EXCEEDED']]);
+});
+
+test('java-archive: a zip64 archive (Info-ZIP `zip -fz`) is read through its zip64 end records', async () => {
+  const work = mkdtempSync(path.join(tmpdir(), 'bosun-zip64-'));
+  const src = path.join(work, 'src');
+  mkdirSync(path.join(src, 'META-INF/maven/org.example/z64'), { recursive: true });
+  writeFileSync(path.join(src, 'META-INF/maven/org.example/z64/pom.properties'), pom('z64', '6.4'));
+  mkdirSync(path.join(work, 'tree/app'), { recursive: true });
+  execFileSync('zip', ['-qr', '-fz', path.join(work, 'tree/app/z64.jar'), '.'], { cwd: src });
+  const raw = readFileSync(path.join(work, 'tree/app/z64.jar'));
+  assert.ok(raw.includes(Buffer.from([0x50, 0x4b, 6, 6])), 'zip wrote a zip64 end record');
+  const r = await javaCataloger.catalog(dirTree(path.join(work, 'tree')), {});
+  assert.deepEqual(r.packages.map((p) => p.purl), ['pkg:maven/org.example/z64@6.4']);
+  assert.deepEqual(r.problems, []);
 });
