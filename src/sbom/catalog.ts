@@ -47,14 +47,34 @@ export async function catalog(tree: FileTree, opts: CatalogOptions): Promise<Sbo
       problems.push({ path: '/', code, message: `cataloger ${c.name}: ${errorText(err)}` });
     }
   }
-  const merged = mergeByPurl(packages);
+  const merged = mergeByPurl(dropOwned(packages, catalogers));
   return {
     source: opts.source,
     ...(release.os ? { os: release.os } : {}),
     packages: merged.packages,
     relationships: finishRelationships(merged, relationships),
-    problems: problems.sort(compareProblems),
+    problems: uniqueProblems(problems),
   };
+}
+
+const osTypes: ReadonlySet<string> = new Set(['deb', 'apk', 'rpm']);
+
+/** A path and its merged-/usr twin (`/bin/x` and `/usr/bin/x`): package lists use either. */
+function pathForms(p: string): string[] {
+  if (/^\/(?:bin|sbin|lib[^/]*)\//.test(p)) return [p, `/usr${p}`];
+  if (/^\/usr\/(?:bin|sbin|lib[^/]*)\//.test(p)) return [p, p.slice(4)];
+  return [p];
+}
+
+/**
+ * Drops packages of `skipOwnedFiles` catalogers found only in files an OS package lists (dpkg
+ * `.list`, apk `F`/`R`): those files are the OS package's, already in the SBOM with its version.
+ */
+export function dropOwned(packages: readonly Package[], catalogers: readonly Cataloger[]): Package[] {
+  const skip = new Set(catalogers.filter((c) => c.skipOwnedFiles).map((c) => c.name));
+  if (skip.size === 0) return [...packages];
+  const owned = new Set(packages.filter((p) => osTypes.has(p.type)).flatMap((p) => (p.metadata.files ?? []).flatMap(pathForms)));
+  return packages.filter((p) => !skip.has(p.foundBy) || !p.locations.every((l) => owned.has(l.path)));
 }
 
 function errorText(err: unknown): string {
@@ -116,6 +136,12 @@ export function comparePackages(a: Package, b: Package): number {
     cmp(a.purl, b.purl) ||
     cmp(a.locations[0]?.path ?? '', b.locations[0]?.path ?? '')
   );
+}
+
+/** Sorted, and one of each: catalogers sharing a file (and its parse) report the same failure once. */
+function uniqueProblems(problems: readonly Problem[]): Problem[] {
+  const seen = new Map(problems.map((p) => [`${p.path}\0${p.layer ?? ''}\0${p.code}\0${p.message}`, p]));
+  return [...seen.values()].sort(compareProblems);
 }
 
 function compareProblems(a: Problem, b: Problem): number {

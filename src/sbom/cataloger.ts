@@ -27,6 +27,11 @@ export interface Cataloger {
   readonly name: string;
   readonly version: number;
   readonly globs: readonly string[];
+  /**
+   * Set by catalogers that find software by its files (runtimes in binaries): catalog() drops
+   * their packages whose files an OS package manager (dpkg, apk) already lists as its own.
+   */
+  readonly skipOwnedFiles?: boolean;
   catalog(tree: FileTree, ctx: CatalogContext): Promise<CatalogResult>;
 }
 

@@ -4,7 +4,12 @@ export type { Cataloger, CatalogContext, CatalogResult, FileCatalogerOptions, Pa
 export { fileCataloger } from './cataloger.js';
 export type { CatalogOptions } from './catalog.js';
 export { catalog, catalogGlobs } from './catalog.js';
-export { defaultCatalogers, apkCataloger, dpkgCataloger, npmInstalledCataloger, npmLockCataloger, pnpmLockCataloger, pythonCataloger, yarnLockCataloger } from './catalogers/index.js';
+export {
+  defaultCatalogers, apkCataloger, cargoAuditableCataloger, cargoLockCataloger, dotnetDepsCataloger, dpkgCataloger, goBinaryCataloger,
+  goModCataloger, javaCataloger, npmInstalledCataloger, npmLockCataloger, phpComposerLockCataloger, phpInstalledCataloger,
+  pipfileLockCataloger, pnpmLockCataloger, poetryLockCataloger, pythonCataloger, pythonRequirementsCataloger, rpmCataloger,
+  rubyGemfileLockCataloger, rubyInstalledCataloger, runtimeCataloger, uvLockCataloger, yarnLockCataloger,
+} from './catalogers/index.js';
 export { findOsRelease, parseOsRelease } from './catalogers/os-release.js';
 export { toSpdxExpression } from './license.js';
 export type { SbomCodec, SbomWriter, WriteOptions } from './codecs/common.js';
@@ -13,7 +18,3 @@ export { spdxJson, toSpdx } from './codecs/spdx.js';
 export { readSpdx } from './codecs/spdx-read.js';
 export { cycloneDxJson, toCycloneDx } from './codecs/cyclonedx.js';
 export { readCycloneDx } from './codecs/cyclonedx-read.js';
-export {
-  dotnetDepsCataloger, goModCataloger, phpComposerLockCataloger, phpInstalledCataloger, pipfileLockCataloger, poetryLockCataloger,
-  pythonRequirementsCataloger, rpmCataloger, rubyGemfileLockCataloger, rubyInstalledCataloger, uvLockCataloger,
-} from './catalogers/index.js';

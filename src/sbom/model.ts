@@ -3,8 +3,8 @@ import type { ErrorCode } from '../errors.js';
 import type { Digest } from '../oci/digest.js';
 
 /**
- * PURL types (the purl spec's names). bosun's catalogers produce deb, apk, npm and pypi; the rest
- * arrive in SBOMs read from other tools.
+ * PURL types (the purl spec's names). bosun's catalogers produce deb, apk, npm, pypi, maven, golang,
+ * cargo and generic; the rest arrive in SBOMs read from other tools.
  */
 export const packageTypes = [
   'apk', 'bitnami', 'cargo', 'cocoapods', 'composer', 'conan', 'conda', 'deb', 'gem', 'generic', 'github',
@@ -32,6 +32,10 @@ export interface PackageMetadata {
   isDev?: boolean;
   /** Files the package manager says the package owns (dpkg .list, apk F/R, Python RECORD). */
   files?: string[];
+  /** Go: a requirement only some dependency needs (`// indirect` in go.mod). */
+  isIndirect?: boolean;
+  /** Where inside the located file the package was found (`/app.war!/WEB-INF/lib/x.jar`). */
+  virtualPath?: string;
   /** The license text as the package declares it, before normalisation. */
   rawLicense?: string;
   /** rpm VENDOR tag. */
@@ -40,8 +44,6 @@ export interface PackageMetadata {
   modularityLabel?: string;
   /** Installed size in bytes as the package database records it (rpm SIZE/LONGSIZE). */
   installedSize?: number;
-  /** Go: required only `// indirect` (a dependency of a dependency) in go.mod. */
-  isIndirect?: boolean;
 }
 
 /** One installed package. `id` is derived from content, so it is stable across runs. */

@@ -86,7 +86,8 @@ function directives(text: string): { module?: string; requires: GoModRequire[]; 
   return out;
 }
 
-const isLocalPath = (p: string): boolean => p.startsWith('./') || p.startsWith('../') || p.startsWith('/') || p === '.' || p === '..';
+/** True for a `replace` target that is a local directory rather than a module. */
+export const isLocalPath = (p: string): boolean => p.startsWith('./') || p.startsWith('../') || p.startsWith('/') || p === '.' || p === '..';
 
 /**
  * The modules a go.mod requires, with `replace` applied as the go command does (a versioned

@@ -1,12 +1,15 @@
 import type { Cataloger } from '../cataloger.js';
 import { apkCataloger } from './apk.js';
 import { dpkgCataloger } from './dpkg.js';
+import { goBinaryCataloger } from './go.js';
+import { javaCataloger } from './java.js';
 import { npmInstalledCataloger } from './npm.js';
 import { npmLockCataloger } from './npm-lock.js';
 import { pnpmLockCataloger } from './pnpm-lock.js';
 import { pythonCataloger } from './python.js';
+import { runtimeCataloger } from './runtimes.js';
+import { cargoAuditableCataloger, cargoLockCataloger } from './rust.js';
 import { yarnLockCataloger } from './yarn-lock.js';
-// rpm, Ruby, PHP, .NET, Python lockfiles, go.mod
 import { dotnetDepsCataloger } from './dotnet.js';
 import { goModCataloger } from './go-mod.js';
 import { phpComposerLockCataloger, phpInstalledCataloger } from './php.js';
@@ -17,29 +20,37 @@ import { rubyGemfileLockCataloger, rubyInstalledCataloger } from './ruby.js';
 
 /** Every cataloger bosun runs by default, in the order they run. */
 export const defaultCatalogers: readonly Cataloger[] = [
+  // OS package databases
   dpkgCataloger,
   apkCataloger,
+  rpmCataloger,
+  // language ecosystems: installed packages, then project lock files
   npmInstalledCataloger,
   npmLockCataloger,
   yarnLockCataloger,
   pnpmLockCataloger,
   pythonCataloger,
-  // rpm, Ruby, PHP, .NET, Python lockfiles, go.mod
-  rpmCataloger,
+  poetryLockCataloger,
+  uvLockCataloger,
+  pipfileLockCataloger,
+  pythonRequirementsCataloger,
   rubyInstalledCataloger,
   rubyGemfileLockCataloger,
   phpInstalledCataloger,
   phpComposerLockCataloger,
   dotnetDepsCataloger,
-  poetryLockCataloger,
-  uvLockCataloger,
-  pipfileLockCataloger,
-  pythonRequirementsCataloger,
   goModCataloger,
+  cargoLockCataloger,
+  // binary content
+  javaCataloger,
+  goBinaryCataloger,
+  cargoAuditableCataloger,
+  runtimeCataloger,
 ];
 
-export { apkCataloger, dpkgCataloger, npmInstalledCataloger, npmLockCataloger, pnpmLockCataloger, pythonCataloger, yarnLockCataloger };
 export {
-  dotnetDepsCataloger, goModCataloger, phpComposerLockCataloger, phpInstalledCataloger, pipfileLockCataloger, poetryLockCataloger,
-  pythonRequirementsCataloger, rpmCataloger, rubyGemfileLockCataloger, rubyInstalledCataloger, uvLockCataloger,
+  apkCataloger, cargoAuditableCataloger, cargoLockCataloger, dotnetDepsCataloger, dpkgCataloger, goBinaryCataloger, goModCataloger,
+  javaCataloger, npmInstalledCataloger, npmLockCataloger, phpComposerLockCataloger, phpInstalledCataloger, pipfileLockCataloger,
+  pnpmLockCataloger, poetryLockCataloger, pythonCataloger, pythonRequirementsCataloger, rpmCataloger, rubyGemfileLockCataloger,
+  rubyInstalledCataloger, runtimeCataloger, uvLockCataloger, yarnLockCataloger,
 };
