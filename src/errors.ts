@@ -75,6 +75,16 @@ export const codes = {
   SBOM_FILE_INVALID: { meaning: 'a package database or manifest in the scanned tree could not be parsed (reported as a located problem; the scan goes on)', hint: 'the file is corrupt, truncated or not what its path suggests; the packages it lists are missing from the SBOM' },
   SBOM_DOCUMENT_INVALID: { status: 400, meaning: 'an SBOM document is not valid SPDX or CycloneDX JSON of a supported version', hint: 'bosun reads SPDX 2.2/2.3 JSON and CycloneDX 1.4-1.6 JSON' },
   SBOM_FORMAT_UNKNOWN: { status: 400, meaning: 'the requested SBOM format is not one bosun writes', hint: 'use spdx-json or cyclonedx-json' },
+
+  // --- vuln: advisory database (`bosun db update|import|status`, OSV import)
+  VULN_ADVISORY_INVALID: { meaning: 'an advisory is not a valid OSV 1.x JSON record (reported per record during an import; the import goes on)', hint: 'the record is malformed; fix or remove it, or report it to the advisory source' },
+  VULN_ARCHIVE_INVALID: { meaning: 'an advisory archive is not a readable zip (bad structure, CRC mismatch, unsafe or oversized entries)', hint: 'the archive is corrupt or truncated; download it again (`bosun db update`) or check the file given to `bosun db import`' },
+  VULN_DB_CORRUPT: { meaning: 'the vulnerability database file cannot be read or fails its integrity check', hint: 'run `bosun db update` (or `bosun db import`) to rebuild it; the file is replaced atomically' },
+  VULN_DB_DOWNLOAD_FAILED: { status: 502, meaning: 'an advisory archive could not be downloaded from the mirror (network error or HTTP status)', hint: 'check --db-repository / BOSUN_DB_REPOSITORY and the network; the previous database is still in place' },
+  VULN_DB_INTEGRITY: { meaning: 'a downloaded archive does not match its Content-Length or published sha256, or a newly built database failed verification', hint: 'the mirror served truncated or altered content; retry, and check the mirror; the previous database is still in place' },
+  VULN_DB_MISSING: { meaning: 'no vulnerability database exists and updating it is not allowed (--skip-db-update or --offline)', hint: 'run `bosun db update`, or `bosun db import <all.zip|dir>` where there is no network, then scan again' },
+  VULN_DB_SCHEMA: { meaning: 'the vulnerability database was written with a schema version this bosun does not read', hint: 'run `bosun db update` to rebuild it, or upgrade bosun if the database is newer than it' },
+  VULN_DB_STALE: { meaning: 'the vulnerability database is older than --db-max-age and updating it failed', hint: 'run `bosun db update`, or pass --offline or --skip-db-update to scan with the old data' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;

@@ -1,0 +1,134 @@
+/**
+ * The production `AdvisorySource`: a read-only view of a published database file.
+ */
+import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
+import { BosunError } from '../../errors.js';
+import type { Advisory, AdvisorySource } from '../advisory.js';
+import { normalizeName, normalizeRelease } from './ecosystem.js';
+import { assertSchema } from './schema.js';
+
+/** Decoded records kept in memory; past this the cache starts over (records are immutable). */
+const CACHE_ENTRIES = 50_000;
+
+/**
+ * Reads advisories from a database file written by build.ts.
+ * - `forPackage` returns the non-withdrawn records indexed under the query's ecosystem and
+ *   name, for the query's release and for no release (a record without a release applies to
+ *   every release); a query without a release sees only release-less records. Ecosystem names
+ *   are OSV's base names; `name` and `release` are normalised here too (idempotent), so raw
+ *   names work. Order: by advisory id.
+ * - Returned advisories are frozen and shared between calls: never mutate them.
+ * - The file is opened read-only and never written, so an update may replace it at any time;
+ *   this instance keeps reading the file it opened until `close()`.
+ */
+export class SqliteAdvisorySource implements AdvisorySource {
+  private readonly lookup: Statement;
+  private readonly cache = new Map<number, Advisory>();
+
+  private constructor(readonly db: Database, readonly file: string) {
+    this.lookup = db
+      .prepare(
+        `SELECT a.rowid, a.body FROM affected f JOIN advisories a ON a.rowid = f.advisory
+         WHERE f.ecosystem = ? AND f.release IN (?, '') AND f.name = ? AND a.withdrawn IS NULL
+         ORDER BY a.id`,
+      )
+      .raw();
+  }
+
+  /**
+   * Opens `file` read-only. Throws `VULN_DB_MISSING` when it does not exist, `VULN_DB_CORRUPT`
+   * when it is not a SQLite database, `VULN_DB_SCHEMA` for another schema version.
+   */
+  static open(file: string): SqliteAdvisorySource {
+    let db: Database;
+    try {
+      db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'SQLITE_CANTOPEN') throw new BosunError('VULN_DB_MISSING', `no vulnerability database at "${file}"`, { cause: err });
+      throw new BosunError('VULN_DB_CORRUPT', `cannot open vulnerability database "${file}"`, { cause: err });
+    }
+    try {
+      db.pragma('query_only = ON');
+      assertSchema(db, file);
+      return new SqliteAdvisorySource(db, file);
+    } catch (err) {
+      db.close();
+      if (err instanceof BosunError) throw err;
+      throw new BosunError('VULN_DB_CORRUPT', `vulnerability database "${file}" is not readable`, { cause: err });
+    }
+  }
+
+  forPackage(query: { ecosystem: string; release?: string; name: string }, signal?: AbortSignal): Promise<Advisory[]> {
+    if (signal?.aborted) return Promise.reject(new BosunError('ABORTED', 'advisory lookup cancelled', { cause: signal.reason }));
+    try {
+      return Promise.resolve(this.lookupSync(query));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** `forPackage` without the promise, for callers that batch many lookups. */
+  lookupSync(query: { ecosystem: string; release?: string; name: string }): Advisory[] {
+    const { ecosystem } = query;
+    let rows: Array<[number, string]>;
+    try {
+      rows = this.lookup.all(ecosystem, normalizeRelease(ecosystem, query.release), normalizeName(ecosystem, query.name)) as Array<[number, string]>;
+    } catch (err) {
+      throw new BosunError('VULN_DB_CORRUPT', `reading vulnerability database "${this.file}" failed`, { cause: err });
+    }
+    const out: Advisory[] = [];
+    let last = -1;
+    for (const [rowid, body] of rows) {
+      if (rowid === last) continue;
+      last = rowid;
+      out.push(this.decode(rowid, body));
+    }
+    return out;
+  }
+
+  /**
+   * Every id in the alias group of `id` (an advisory id or an alias such as a CVE), sorted:
+   * the advisories' own ids plus their aliases and related ids. Empty when `id` is unknown.
+   */
+  aliasGroup(id: string): string[] {
+    const group = this.db
+      .prepare('SELECT group_id FROM advisories WHERE id = ? UNION ALL SELECT a.group_id FROM links l JOIN advisories a ON a.rowid = l.advisory WHERE l.target = ? LIMIT 1')
+      .pluck()
+      .get(id, id) as string | undefined;
+    if (group === undefined) return [];
+    const ids = this.db
+      .prepare('SELECT id FROM advisories WHERE group_id = ? UNION SELECT l.target FROM links l JOIN advisories a ON a.rowid = l.advisory WHERE a.group_id = ?')
+      .pluck()
+      .all(group, group) as string[];
+    return ids.sort();
+  }
+
+  /** The stored record `id`, withdrawn or not, or undefined. */
+  get(id: string): Advisory | undefined {
+    const row = this.db.prepare('SELECT rowid, body FROM advisories WHERE id = ?').raw().get(id) as [number, string] | undefined;
+    return row ? this.decode(row[0], row[1]) : undefined;
+  }
+
+  close(): void {
+    this.cache.clear();
+    this.db.close();
+  }
+
+  private decode(rowid: number, body: string): Advisory {
+    let a = this.cache.get(rowid);
+    if (a) return a;
+    a = deepFreeze(JSON.parse(body) as Advisory);
+    if (this.cache.size >= CACHE_ENTRIES) this.cache.clear();
+    this.cache.set(rowid, a);
+    return a;
+  }
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
