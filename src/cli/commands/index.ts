@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerClean } from './clean.js';
 import { registerCopy } from './copy.js';
+import { registerDb } from './db.js';
 import { registerGenerateKeyPair } from './generate-key-pair.js';
 import { registerInspect } from './inspect.js';
 import { registerPolicy } from './policy.js';
@@ -18,4 +19,5 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerPolicy,
   registerSigstoreConformance,
   registerClean,
+  registerDb,
 ];

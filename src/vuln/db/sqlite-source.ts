@@ -1,6 +1,7 @@
 /**
  * The production `AdvisorySource`: a read-only view of a published database file.
  */
+import { existsSync } from 'node:fs';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { BosunError } from '../../errors.js';
 import type { Advisory, AdvisorySource } from '../advisory.js';
@@ -40,12 +41,11 @@ export class SqliteAdvisorySource implements AdvisorySource {
    * when it is not a SQLite database, `VULN_DB_SCHEMA` for another schema version.
    */
   static open(file: string): SqliteAdvisorySource {
+    if (!existsSync(file)) throw new BosunError('VULN_DB_MISSING', `no vulnerability database at "${file}"`);
     let db: Database;
     try {
       db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
     } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === 'SQLITE_CANTOPEN') throw new BosunError('VULN_DB_MISSING', `no vulnerability database at "${file}"`, { cause: err });
       throw new BosunError('VULN_DB_CORRUPT', `cannot open vulnerability database "${file}"`, { cause: err });
     }
     try {

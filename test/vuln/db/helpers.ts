@@ -70,6 +70,8 @@ export interface Mirror {
   publishSha256: boolean;
   /** Resolves once a `slow` body is half sent. */
   halfSent: Promise<void>;
+  /** Called when a whole archive body has been handed to the socket. */
+  onSent?: (ecosystem: string) => void;
   close(): Promise<void>;
 }
 
@@ -101,7 +103,7 @@ export async function startMirror(): Promise<Mirror> {
     } else if (how === 'slow') {
       res.write(body.subarray(0, body.length >> 1), () => onHalf());
     } else {
-      res.end(body);
+      res.end(body, () => m.onSent?.(eco));
     }
   };
   const server = await serve(handler);
