@@ -50,11 +50,11 @@ export async function writeZip(dest: string, entries: Iterable<{ name: string; d
 }
 
 /** Zips every `*.json` of a shared source the way OSV's `all.zip` is laid out (flat). */
-export async function zipSource(source: string, dest: string): Promise<void> {
+export async function zipSource(source: string, dest: string, opts: { store?: boolean } = {}): Promise<void> {
   const dir = osvDir(source);
   const names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
   const entries = await Promise.all(names.map(async (name) => ({ name, data: await readFile(path.join(dir, name)) })));
-  await writeZip(dest, entries);
+  await writeZip(dest, entries, opts);
 }
 
 /** How the mirror answers `GET /<Ecosystem>/all.zip`. */
