@@ -9,8 +9,9 @@
  * advisories        rowid, id (unique), modified, withdrawn, group_id, body (Advisory JSON)
  * advisory_sources  (source, advisory rowid): which sources hold a record; a record with no
  *                   source left is deleted
- * affected          (ecosystem, release, name, advisory rowid): the lookup index, keyed by the
- *                   normalised forms of ecosystem.ts; primary key = the forPackage query
+ * affected          (ecosystem, release, name, advisory rowid) + withdrawn flag: the lookup
+ *                   index, keyed by the normalised forms of ecosystem.ts; a WITHOUT ROWID table
+ *                   whose key is the forPackage query, so a lookup never leaves this b-tree
  * links             (target, advisory rowid, kind): aliases and related ids, for alias groups
  * ```
  *
@@ -45,7 +46,7 @@ const migrations: readonly Migration[] = [
       CREATE INDEX advisory_sources_by_advisory ON advisory_sources(advisory);
       CREATE TABLE affected (
         ecosystem TEXT NOT NULL, release TEXT NOT NULL, name TEXT NOT NULL, advisory INTEGER NOT NULL,
-        PRIMARY KEY (ecosystem, release, name, advisory)
+        withdrawn INTEGER NOT NULL, PRIMARY KEY (ecosystem, release, name, advisory)
       ) WITHOUT ROWID;
       CREATE INDEX affected_by_advisory ON affected(advisory);
       CREATE TABLE links (

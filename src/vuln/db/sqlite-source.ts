@@ -18,22 +18,21 @@ const CACHE_ENTRIES = 50_000;
  *   every release); a query without a release sees only release-less records. Ecosystem names
  *   are OSV's base names; `name` and `release` are normalised here too (idempotent), so raw
  *   names work. Order: by advisory id.
- * - Returned advisories are frozen and shared between calls: never mutate them.
+ * - Returned advisories are shared between calls (a decoded-row cache): never mutate them.
+ *   They are not frozen because deep-freezing cost more than decoding.
  * - The file is opened read-only and never written, so an update may replace it at any time;
  *   this instance keeps reading the file it opened until `close()`.
  */
 export class SqliteAdvisorySource implements AdvisorySource {
   private readonly lookup: Statement;
+  private readonly body: Statement;
   private readonly cache = new Map<number, Advisory>();
 
   private constructor(readonly db: Database, readonly file: string) {
-    this.lookup = db
-      .prepare(
-        `SELECT a.rowid, a.body FROM affected f JOIN advisories a ON a.rowid = f.advisory
-         WHERE f.ecosystem = ? AND f.release IN (?, '') AND f.name = ? AND a.withdrawn IS NULL
-         ORDER BY a.id`,
-      )
-      .raw();
+    // two steps so cached records cost no body copy: rowids from the affected b-tree alone, then
+    // bodies of the records not decoded yet
+    this.lookup = db.prepare("SELECT DISTINCT advisory FROM affected WHERE ecosystem = ? AND release IN (?, '') AND name = ? AND withdrawn = 0").pluck();
+    this.body = db.prepare('SELECT body FROM advisories WHERE rowid = ?').pluck();
   }
 
   /**
@@ -71,20 +70,14 @@ export class SqliteAdvisorySource implements AdvisorySource {
   /** `forPackage` without the promise, for callers that batch many lookups. */
   lookupSync(query: { ecosystem: string; release?: string; name: string }): Advisory[] {
     const { ecosystem } = query;
-    let rows: Array<[number, string]>;
     try {
-      rows = this.lookup.all(ecosystem, normalizeRelease(ecosystem, query.release), normalizeName(ecosystem, query.name)) as Array<[number, string]>;
+      const rowids = this.lookup.all(ecosystem, normalizeRelease(ecosystem, query.release), normalizeName(ecosystem, query.name)) as number[];
+      const out = rowids.map((r) => this.cache.get(r) ?? this.decode(r, this.body.get(r) as string));
+      return out.length > 1 ? out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) : out;
     } catch (err) {
+      if (err instanceof BosunError) throw err;
       throw new BosunError('VULN_DB_CORRUPT', `reading vulnerability database "${this.file}" failed`, { cause: err });
     }
-    const out: Advisory[] = [];
-    let last = -1;
-    for (const [rowid, body] of rows) {
-      if (rowid === last) continue;
-      last = rowid;
-      out.push(this.decode(rowid, body));
-    }
-    return out;
   }
 
   /**
@@ -118,17 +111,9 @@ export class SqliteAdvisorySource implements AdvisorySource {
   private decode(rowid: number, body: string): Advisory {
     let a = this.cache.get(rowid);
     if (a) return a;
-    a = deepFreeze(JSON.parse(body) as Advisory);
+    a = JSON.parse(body) as Advisory;
     if (this.cache.size >= CACHE_ENTRIES) this.cache.clear();
     this.cache.set(rowid, a);
     return a;
   }
-}
-
-function deepFreeze<T>(v: T): T {
-  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
-    Object.freeze(v);
-    for (const x of Object.values(v)) deepFreeze(x);
-  }
-  return v;
 }

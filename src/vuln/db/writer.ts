@@ -44,7 +44,7 @@ export class AdvisoryWriter {
       insert: db.prepare('INSERT INTO advisories (id, modified, withdrawn, body) VALUES (?, ?, ?, ?)'),
       update: db.prepare('UPDATE advisories SET modified = ?, withdrawn = ?, body = ? WHERE rowid = ?'),
       link: db.prepare('INSERT OR IGNORE INTO advisory_sources (source, advisory) VALUES (?, ?)'),
-      index: db.prepare('INSERT OR IGNORE INTO affected (ecosystem, release, name, advisory) VALUES (?, ?, ?, ?)'),
+      index: db.prepare('INSERT OR IGNORE INTO affected (ecosystem, release, name, advisory, withdrawn) VALUES (?, ?, ?, ?, ?)'),
       alias: db.prepare('INSERT OR IGNORE INTO links (target, advisory, kind) VALUES (?, ?, ?)'),
       dropIndex: db.prepare('DELETE FROM affected WHERE advisory = ?'),
       dropLinks: db.prepare('DELETE FROM links WHERE advisory = ?'),
@@ -97,7 +97,7 @@ export class AdvisoryWriter {
     this.stmt.link.run(source, rowid);
     for (const x of a.affected) {
       const { ecosystem, release } = splitEcosystem(x.ecosystem);
-      this.stmt.index.run(ecosystem, release, normalizeName(ecosystem, x.name), rowid);
+      this.stmt.index.run(ecosystem, release, normalizeName(ecosystem, x.name), rowid, a.withdrawn === undefined ? 0 : 1);
     }
     for (const t of a.aliases) this.stmt.alias.run(t, rowid, 'alias');
     for (const t of a.related) this.stmt.alias.run(t, rowid, 'related');
