@@ -31,7 +31,8 @@ export class SqliteAdvisorySource implements AdvisorySource {
   private constructor(readonly db: Database, readonly file: string) {
     // two steps so cached records cost no body copy: rowids from the affected b-tree alone, then
     // bodies of the records not decoded yet
-    this.lookup = db.prepare("SELECT DISTINCT advisory FROM affected WHERE ecosystem = ? AND release IN (?, '') AND name = ? AND withdrawn = 0").pluck();
+    // one release per statement: `release IN (?, '')` with DISTINCT was five times slower (a temp b-tree)
+    this.lookup = db.prepare('SELECT advisory FROM affected WHERE ecosystem = ? AND release = ? AND name = ? AND withdrawn = 0').pluck();
     this.body = db.prepare('SELECT body FROM advisories WHERE rowid = ?').pluck();
   }
 
@@ -49,6 +50,10 @@ export class SqliteAdvisorySource implements AdvisorySource {
     }
     try {
       db.pragma('query_only = ON');
+      // lookups hit pages all over the file: map it rather than pay a read() per page, and keep
+      // a larger page cache than SQLite's 2 MB default
+      db.pragma('mmap_size = 1073741824');
+      db.pragma('cache_size = -65536');
       assertSchema(db, file);
       return new SqliteAdvisorySource(db, file);
     } catch (err) {
@@ -71,7 +76,10 @@ export class SqliteAdvisorySource implements AdvisorySource {
   lookupSync(query: { ecosystem: string; release?: string; name: string }): Advisory[] {
     const { ecosystem } = query;
     try {
-      const rowids = this.lookup.all(ecosystem, normalizeRelease(ecosystem, query.release), normalizeName(ecosystem, query.name)) as number[];
+      const name = normalizeName(ecosystem, query.name);
+      const release = normalizeRelease(ecosystem, query.release);
+      let rowids = this.lookup.all(ecosystem, '', name) as number[];
+      if (release !== '') rowids = [...new Set([...(this.lookup.all(ecosystem, release, name) as number[]), ...rowids])];
       const out = rowids.map((r) => this.cache.get(r) ?? this.decode(r, this.body.get(r) as string));
       return out.length > 1 ? out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) : out;
     } catch (err) {
