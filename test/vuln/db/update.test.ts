@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BosunError, type ErrorCode } from '../../../src/errors.js';
-import { dbStatus, importDatabase, updateDatabase, type UpdateOptions } from '../../../src/vuln/db/index.js';
+import { DB_FILE, dbStatus, importDatabase, SqliteAdvisorySource, updateDatabase, type UpdateOptions } from '../../../src/vuln/db/index.js';
 import { osvDir, readSource, startMirror, tempDir, writeZip, zipSource, type Mirror, type MirrorMode } from './helpers.js';
 
 const bin = new URL('../../../bin/bosun.js', import.meta.url).pathname;
@@ -78,11 +78,21 @@ test('a second update sends If-None-Match; 304s keep the data and only refresh c
   assert.equal(dbStatus(dir()).checkedAt, T1.toISOString());
 });
 
-test('a changed archive is re-imported while unchanged ones are kept', async () => {
-  await publishNewNpm('EXTRA-1');
-  const report = await update();
-  assert.deepEqual(report.sources.map((s) => [s.name, s.status]), [['npm', 'updated'], ['Debian', 'not-modified']]);
-  assert.equal(dbStatus(dir()).advisories, counts.npm + 1 + counts.debian);
+test('a changed archive is re-imported while unchanged ones are kept; open readers keep their file', async () => {
+  const leftPad = { ecosystem: 'npm', name: 'left-pad' };
+  const reader = SqliteAdvisorySource.open(join(dir(), DB_FILE));
+  try {
+    await publishNewNpm('EXTRA-1');
+    const report = await update();
+    assert.deepEqual(report.sources.map((s) => [s.name, s.status]), [['npm', 'updated'], ['Debian', 'not-modified']]);
+    assert.equal(dbStatus(dir()).advisories, counts.npm + 1 + counts.debian);
+    assert.deepEqual(await reader.forPackage(leftPad), []); // the file it opened, not the new one
+  } finally {
+    reader.close();
+  }
+  const fresh = SqliteAdvisorySource.open(join(dir(), DB_FILE));
+  assert.deepEqual((await fresh.forPackage(leftPad)).map((a) => a.id), ['EXTRA-1']);
+  fresh.close();
 });
 
 const failures: Array<{ mode: MirrorMode; code: ErrorCode; sha?: boolean }> = [
