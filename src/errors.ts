@@ -100,6 +100,15 @@ export const codes = {
   SIGN_NO_SIGNATURES: { meaning: 'the image has no signatures or attestations bosun could find (no `.sig`/`.att` tag and no Sigstore bundle referrer)', hint: 'sign it with `bosun sign` / `bosun attest` (or cosign), and check the image reference and registry' },
   SIGN_PREDICATE_INVALID: { status: 400, meaning: 'an attestation predicate file is not a JSON object', hint: 'pass a JSON document (an SBOM, a vulnerability report, a provenance predicate) with --predicate, or - for stdin' },
   SIGN_ANNOTATION_INVALID: { status: 400, meaning: 'an -a/--annotations value is not of the form key=value', hint: 'write -a key=value; repeat -a for several' },
+  // --- vuln: advisory database (`bosun db update|import|status`, OSV import)
+  VULN_ADVISORY_INVALID: { meaning: 'an advisory is not a valid OSV 1.x JSON record (reported per record during an import; the import goes on)', hint: 'the record is malformed; fix or remove it, or report it to the advisory source' },
+  VULN_ARCHIVE_INVALID: { meaning: 'an advisory archive is not a readable zip (bad structure, CRC mismatch, unsafe or oversized entries)', hint: 'the archive is corrupt or truncated; download it again (`bosun db update`) or check the file given to `bosun db import`' },
+  VULN_DB_CORRUPT: { meaning: 'the vulnerability database file cannot be read or fails its integrity check', hint: 'run `bosun db update` (or `bosun db import`) to rebuild it; the file is replaced atomically' },
+  VULN_DB_DOWNLOAD_FAILED: { status: 502, meaning: 'an advisory archive could not be downloaded from the mirror (network error or HTTP status)', hint: 'check --db-repository / BOSUN_DB_REPOSITORY and the network; the previous database is still in place' },
+  VULN_DB_INTEGRITY: { meaning: 'a downloaded archive does not match its Content-Length or published sha256, or a newly built database failed verification', hint: 'the mirror served truncated or altered content; retry, and check the mirror; the previous database is still in place' },
+  VULN_DB_MISSING: { meaning: 'no vulnerability database exists and updating it is not allowed (--skip-db-update or --offline)', hint: 'run `bosun db update`, or `bosun db import <all.zip|dir>` where there is no network, then scan again' },
+  VULN_DB_SCHEMA: { meaning: 'the vulnerability database was written with a schema version this bosun does not read', hint: 'run `bosun db update` to rebuild it, or upgrade bosun if the database is newer than it' },
+  VULN_DB_STALE: { meaning: 'the vulnerability database is older than --db-max-age and updating it failed', hint: 'run `bosun db update`, or pass --offline or --skip-db-update to scan with the old data' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;

@@ -18,14 +18,16 @@ export class Progress {
   private blobs = 0;
   private finishedBlobs = 0;
   private lastDraw = 0;
+  private readonly unit: string;
   readonly enabled: boolean;
 
   constructor(
     private readonly label: string,
     private readonly term: ProgressTerminal,
-    opts: { quiet?: boolean; env?: NodeJS.ProcessEnv } = {},
+    opts: { quiet?: boolean; env?: NodeJS.ProcessEnv; unit?: string } = {},
   ) {
     const env = opts.env ?? process.env;
+    this.unit = opts.unit ?? 'blobs';
     this.enabled = Boolean(term.isTTY) && !opts.quiet && !env.CI;
   }
 
@@ -55,7 +57,7 @@ export class Progress {
   /** The bar's text, for a terminal `width` columns wide. */
   render(width: number): string {
     const pct = this.total > 0 ? Math.min(1, this.done / this.total) : 0;
-    const tail = ` ${Math.floor(pct * 100)}% ${formatBytes(this.done)}/${formatBytes(this.total)} ${this.finishedBlobs}/${this.blobs} blobs`;
+    const tail = ` ${Math.floor(pct * 100)}% ${formatBytes(this.done)}/${formatBytes(this.total)} ${this.finishedBlobs}/${this.blobs} ${this.unit}`;
     const room = Math.max(10, Math.min(40, width - this.label.length - tail.length - 4));
     const filled = Math.round(pct * room);
     return `${this.label} [${'#'.repeat(filled)}${'-'.repeat(room - filled)}]${tail}`;

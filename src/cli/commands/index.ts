@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerClean } from './clean.js';
 import { registerCopy } from './copy.js';
+import { registerDb } from './db.js';
 import { registerGenerateKeyPair } from './generate-key-pair.js';
 import { registerInspect } from './inspect.js';
 import { registerPolicy } from './policy.js';
@@ -15,21 +16,27 @@ import { registerVerifyAttestation } from './verify-attestation.js';
 import { registerTree } from './tree.js';
 import { registerDownload } from './download.js';
 
-/** Every CLI verb, registered explicitly (no import side effects), in help order. */
+/** Every CLI verb, registered explicitly (no import side effects), in help order: the pipeline first. */
 export const commands: ReadonlyArray<(program: Command) => void> = [
+  // images
   registerInspect,
   registerCopy,
+  registerTree,
+  // vulnerability database
+  registerDb,
+  // signing and attestation
   registerGenerateKeyPair,
-  registerSignBlob,
-  registerVerifyBlob,
-  registerPolicy,
-  registerRegistry,
-  registerSigstoreConformance,
-  registerClean,
   registerSign,
   registerAttest,
   registerVerify,
   registerVerifyAttestation,
-  registerTree,
   registerDownload,
+  registerSignBlob,
+  registerVerifyBlob,
+  // servers and policy
+  registerRegistry,
+  registerPolicy,
+  // maintenance and conformance
+  registerClean,
+  registerSigstoreConformance,
 ];

@@ -1,0 +1,71 @@
+// `bosun db import|status|update` end to end through bin/bosun.js.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DbStatus, UpdateReport } from '../../src/vuln/db/index.js';
+import { osvDir, readSource, startMirror, tempDir, zipSource, type Mirror } from '../vuln/db/helpers.js';
+
+const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
+interface Run { status: number | null; stdout: string; stderr: string }
+function bosun(args: string[]): Promise<Run> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [bin, ...args], { env: { ...process.env, CI: 'true' } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d));
+    p.stderr.on('data', (d: Buffer) => (stderr += d));
+    p.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+let mirror: Mirror;
+before(async () => {
+  tmp = await tempDir('cli-db');
+  mirror = await startMirror();
+  await zipSource('nodejs-security-wg', join(tmp.dir, 'npm.zip'));
+  mirror.archives.set('npm', await readFile(join(tmp.dir, 'npm.zip')));
+});
+after(async () => {
+  await mirror?.close();
+  await tmp?.cleanup();
+});
+
+test('db status on a missing database exits 2 with VULN_DB_MISSING and a hint', async () => {
+  const r = await bosun(['db', 'status', '--db-dir', join(tmp.dir, 'none')]);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^bosun: VULN_DB_MISSING: .*\n {2}hint: /);
+});
+
+test('db import (directory and zip) then db status --format json', async () => {
+  const db = join(tmp.dir, 'db');
+  const imp = await bosun(['db', 'import', osvDir('debian-changelog'), join(tmp.dir, 'npm.zip'), '--source', 'debian,nswg', '--db-dir', db]);
+  assert.equal(imp.status, 0, imp.stderr);
+  assert.match(imp.stdout, /^SOURCE +RECORDS/);
+  const st = await bosun(['db', 'status', '--db-dir', db, '--format', 'json']);
+  assert.equal(st.status, 0, st.stderr);
+  const status = JSON.parse(st.stdout) as DbStatus;
+  assert.deepEqual(status.sources.map((s) => [s.name, s.records]), [['debian', (await readSource('debian-changelog')).length], ['nswg', (await readSource('nodejs-security-wg')).length]]);
+  assert.deepEqual(status.ecosystems.map((e) => [e.ecosystem, e.release]), [['Debian', '12'], ['npm', '']]);
+  const table = await bosun(['db', 'status', '--db-dir', db]);
+  assert.match(table.stdout, /Schema version: 1\n/);
+  assert.match(table.stdout, /Debian +12 +\d+/);
+});
+
+test('db update --db-repository fetches from the mirror; a second run is all 304s', async () => {
+  const db = join(tmp.dir, 'updated');
+  const args = ['db', 'update', '--db-dir', db, '--db-repository', mirror.url, '--ecosystems', 'npm', '--format', 'json'];
+  const first = JSON.parse((await bosun(args)).stdout) as UpdateReport;
+  assert.deepEqual(first.sources.map((s) => [s.name, s.status]), [['npm', 'updated']]);
+  const second = await bosun(args.slice(0, -2));
+  assert.equal(second.status, 0, second.stderr);
+  assert.match(second.stdout, /npm +not-modified/);
+});
+
+test('db update refuses a non-http repository with INPUT_INVALID', async () => {
+  const r = await bosun(['db', 'update', '--db-dir', join(tmp.dir, 'x'), '--db-repository', 'file:///tmp']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^bosun: INPUT_INVALID/);
+});
