@@ -9,3 +9,7 @@ export * from './policy/index.js';
 export type { Advisory, AdvisorySource, Affected, AffectedRange, RangeEvent, Severity } from './vuln/advisory.js';
 export * from './registry/index.js';
 export { compareVersions, comparatorFor, comparators, InvalidVersionError, MAX_VERSION_LENGTH, type Comparator, type Ecosystem } from './vuln/versions/index.js';
+export {
+  defaultDbDir, dbStatus, decodeOsv, importDatabase, normalizeName, openDatabase, splitEcosystem, SqliteAdvisorySource, updateDatabase,
+  type DbStatus, type OpenDatabaseOptions, type OpenedDatabase, type UpdateOptions, type UpdateReport,
+} from './vuln/db/index.js';
