@@ -13,3 +13,4 @@ export {
   defaultDbDir, dbStatus, decodeOsv, importDatabase, normalizeName, openDatabase, splitEcosystem, SqliteAdvisorySource, updateDatabase,
   type DbStatus, type OpenDatabaseOptions, type OpenedDatabase, type UpdateOptions, type UpdateReport,
 } from './vuln/db/index.js';
+export * from './sign/oci/index.js';
