@@ -74,7 +74,7 @@ export const codes = {
   // --- sbom: catalogers and codecs
   SBOM_FILE_INVALID: { meaning: 'a package database or manifest in the scanned tree could not be parsed (reported as a located problem; the scan goes on)', hint: 'the file is corrupt, truncated or not what its path suggests; the packages it lists are missing from the SBOM' },
   SBOM_DOCUMENT_INVALID: { status: 400, meaning: 'an SBOM document is not valid SPDX or CycloneDX JSON of a supported version', hint: 'bosun reads SPDX 2.2/2.3 JSON and CycloneDX 1.4-1.6 JSON' },
-  SBOM_FORMAT_UNKNOWN: { status: 400, meaning: 'the requested SBOM format is not one bosun writes', hint: 'use spdx-json or cyclonedx-json' },
+  SBOM_FORMAT_UNKNOWN: { status: 400, meaning: 'the requested SBOM format is not one bosun writes', hint: 'use spdx-json, cyclonedx-json or bosun-json (bosun sbom)' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;

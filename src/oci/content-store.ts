@@ -13,7 +13,7 @@ import { BosunError, type ErrorCode } from '../errors.js';
 export type Content =
   | { state: 'memory'; data: Buffer }
   | { state: 'spilled'; file: string; size: number }
-  | { state: 'range'; fd: number; start: number; size: number }
+  | { state: 'range'; handle: FileHandle; start: number; size: number }
   | { state: 'missing'; code: ErrorCode; reason: string };
 
 /** Caps on captured content. Sizes are bytes. */
@@ -26,6 +26,17 @@ export interface ContentLimits {
   maxFileBytes: number;
   /** Most bytes captured in total (memory and disk, including files later replaced). */
   maxTotalBytes: number;
+}
+
+async function* readRange(handle: FileHandle, start: number, size: number): AsyncGenerator<Buffer> {
+  const end = start + size;
+  for (let pos = start; pos < end; ) {
+    const buf = Buffer.allocUnsafe(Math.min(256 * 1024, end - pos));
+    const { bytesRead } = await handle.read(buf, 0, buf.length, pos);
+    if (bytesRead === 0) throw new BosunError('IO_FAILED', `cached content ends ${end - pos} bytes early`);
+    pos += bytesRead;
+    yield buf.subarray(0, bytesRead);
+  }
 }
 
 /**
@@ -98,7 +109,7 @@ export class ContentStore {
       return { state: 'missing', code: 'LIMIT_EXCEEDED', reason: `${what}: ${size} bytes is over the capture caps; not captured` };
     }
     this.totalUsed += size;
-    return { state: 'range', fd: handle.fd, start, size };
+    return { state: 'range', handle, start, size };
   }
 
   /** A fresh stream of captured content; throws the recorded code for missing content. */
@@ -110,8 +121,8 @@ export class ContentStore {
       case 'spilled':
         return createReadStream(content.file);
       case 'range':
-        if (content.size === 0) return Readable.from([]);
-        return createReadStream('', { fd: content.fd, start: content.start, end: content.start + content.size - 1, autoClose: false });
+        // Positional reads on the shared handle: fs streams over a borrowed fd close it on destroy.
+        return Readable.from(readRange(content.handle, content.start, content.size));
       case 'missing':
         throw new BosunError(content.code, content.reason);
     }

@@ -4,6 +4,7 @@ import { registerCopy } from './copy.js';
 import { registerGenerateKeyPair } from './generate-key-pair.js';
 import { registerInspect } from './inspect.js';
 import { registerPolicy } from './policy.js';
+import { registerSbom } from './sbom.js';
 import { registerSignBlob } from './sign-blob.js';
 import { registerSigstoreConformance } from './sigstore-conformance.js';
 import { registerVerifyBlob } from './verify-blob.js';
@@ -18,4 +19,5 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerPolicy,
   registerSigstoreConformance,
   registerClean,
+  registerSbom,
 ];
