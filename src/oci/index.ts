@@ -9,3 +9,4 @@ export type { WriteOptions as LayoutWriteOptions } from './layout-write.js';
 export type { TarSource, SpoolOptions } from './spool.js';
 export { openLocalImage, parseLocalSource, type LocalImage, type LocalSource, type OpenLocalOptions } from './local-source.js';
 export { ImageBuilder, buildIndex, tarOf, type AddLayerOptions, type BuildOptions, type LayerEntry } from './image-builder.js';
+export { LayerCache, squashFormatVersion, type LayerCacheOptions } from './layer-cache.js';

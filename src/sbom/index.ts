@@ -12,6 +12,8 @@ export { codecFor, readSbom, sbomCodecs, sbomWriters, writerFor } from './codecs
 export { bosunJson, bosunJsonSchemaVersion, toBosunJson } from './codecs/bosun-json.js';
 export type { GenerateSbomOptions, GeneratedSbom, SbomTarget } from './generate.js';
 export { generateSbom } from './generate.js';
+export type { SbomOutput } from './outputs.js';
+export { parseOutputs, writeOutputs } from './outputs.js';
 export { spdxJson, toSpdx } from './codecs/spdx.js';
 export { readSpdx } from './codecs/spdx-read.js';
 export { cycloneDxJson, toCycloneDx } from './codecs/cyclonedx.js';
