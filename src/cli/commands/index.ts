@@ -5,9 +5,16 @@ import { registerGenerateKeyPair } from './generate-key-pair.js';
 import { registerInspect } from './inspect.js';
 import { registerPolicy } from './policy.js';
 import { registerSbom } from './sbom.js';
+import { registerRegistry } from './registry.js';
 import { registerSignBlob } from './sign-blob.js';
 import { registerSigstoreConformance } from './sigstore-conformance.js';
 import { registerVerifyBlob } from './verify-blob.js';
+import { registerSign } from './sign.js';
+import { registerAttest } from './attest.js';
+import { registerVerify } from './verify.js';
+import { registerVerifyAttestation } from './verify-attestation.js';
+import { registerTree } from './tree.js';
+import { registerDownload } from './download.js';
 
 /** Every CLI verb, registered explicitly (no import side effects), in help order. */
 export const commands: ReadonlyArray<(program: Command) => void> = [
@@ -17,7 +24,14 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerSignBlob,
   registerVerifyBlob,
   registerPolicy,
+  registerRegistry,
   registerSigstoreConformance,
   registerClean,
+  registerSign,
+  registerAttest,
+  registerVerify,
+  registerVerifyAttestation,
+  registerTree,
+  registerDownload,
   registerSbom,
 ];
