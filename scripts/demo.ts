@@ -2,7 +2,7 @@
 // Builds a sample image from real Debian and npm packages, then drives the bosun CLI over it
 // exactly as a user would type it. Each stage prints its command first.
 import { spawnSync } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildSampleImage, sampleRepoTag, sampleTag } from './lib/sample-image.js';
 
@@ -64,5 +64,17 @@ await writeFile(resources, [pod('pinned', `registry.example/bosun/sample@${diges
 const seeds = join(root, 'test', 'fixtures', 'policy', 'seeds');
 // Exit 1 is the expected outcome here: the floating-tag pod must be refused.
 bosun(['policy', 'apply', '-p', join(seeds, '004_326650791575b34a-1.yaml'), join(seeds, '004_326650791575b34a-4.yaml'), '-r', resources], { want: 1 });
+
+stage('6. SBOMs of the sample image: SPDX and CycloneDX in one read of the layers');
+const spdxFile = join(work, 'sample.spdx.json');
+const cdxFile = join(work, 'sample.cdx.json');
+bosun(['sbom', oci, '-o', `spdx-json=${spdxFile}`, '-o', `cyclonedx-json=${cdxFile}`]);
+const cdx = JSON.parse(await readFile(cdxFile, 'utf8')) as { components: Array<{ type: string; purl?: string }> };
+const perType = new Map<string, number>();
+const typeOf = (purl: string) => purl.slice('pkg:'.length, purl.indexOf('/'));
+for (const c of cdx.components) if (c.purl) perType.set(typeOf(c.purl), (perType.get(typeOf(c.purl)) ?? 0) + 1);
+process.stdout.write(`   packages per type: ${[...perType].map(([t, n]) => `${t} ${n}`).join(', ')}\n`);
+bosun(['sbom', oci, '-o', `bosun-json=${join(work, 'sample.bosun.json')}`]);
+process.stdout.write('   (the second run replays every layer from the layer cache: no layer is read)\n');
 
 process.stdout.write('\ndemo complete: outputs are in .cache/demo/\n');

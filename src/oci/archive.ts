@@ -41,6 +41,8 @@ export interface ArchiveOptions extends ReadOptions, SpoolOptions {}
 
 /** An image read from an archive. `close()` removes any temp copy; streams need the file. */
 export interface ArchiveImage extends Image {
+  /** The selected image's `RepoTags` from manifest.json (empty for an OCI-layout archive). */
+  repoTags: string[];
   close(): Promise<void>;
 }
 
@@ -189,14 +191,15 @@ async function embeddedImage(idx: TarIndex, configName: string, what: string, op
   return undefined;
 }
 
-async function imageFromIndex(idx: TarIndex, sel: ArchiveSelector, what: string, opts: ReadOptions): Promise<Image> {
+async function imageFromIndex(idx: TarIndex, sel: ArchiveSelector, what: string, opts: ReadOptions): Promise<{ img: Image; repoTags: string[] }> {
   if (idx.entries.has('manifest.json')) {
     const raw = await readAll(openEntry(idx, fileEntry(idx, 'manifest.json', what)), manifestJsonMax, `${what}: manifest.json`);
     const entry = selectArchiveEntry(parseManifestJson(raw, what), sel, what);
+    const repoTags = entry.RepoTags ?? [];
     const embedded = await embeddedImage(idx, entry.Config, what, opts);
-    if (embedded) return embedded;
+    if (embedded) return { img: embedded, repoTags };
     const { raw: rawManifest, blobs } = await synthesize(idx, entry, what);
-    return fromCore(
+    const img = fromCore(
       {
         rawManifest: async () => rawManifest,
         openBlob: async (d) => {
@@ -207,10 +210,11 @@ async function imageFromIndex(idx: TarIndex, sel: ArchiveSelector, what: string,
       },
       { ...opts, name: what },
     );
+    return { img, repoTags };
   }
   if (idx.entries.has('index.json')) {
     const store = tarStore(idx, what);
-    return toImage(store, await getFromStore(store, { tag: sel.ref, platform: sel.platform }, opts), sel.platform, opts);
+    return { img: await toImage(store, await getFromStore(store, { tag: sel.ref, platform: sel.platform }, opts), sel.platform, opts), repoTags: [] };
   }
   throw new BosunError('OCI_SOURCE_INVALID', `${what}: neither manifest.json nor index.json (not a docker-archive)`);
 }
@@ -228,8 +232,8 @@ export async function image(source: TarSource, sel: ArchiveSelector = {}, opts: 
   const local = await localTar(source, what, opts);
   try {
     const idx = await indexTar(local.path, what);
-    const img = await imageFromIndex(idx, sel, what, opts);
-    return { ...img, close: local.cleanup };
+    const { img, repoTags } = await imageFromIndex(idx, sel, what, opts);
+    return { ...img, repoTags, close: local.cleanup };
   } catch (err) {
     await local.cleanup();
     throw err;

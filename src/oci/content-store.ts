@@ -1,14 +1,19 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { BosunError, type ErrorCode } from '../errors.js';
 
-/** Where a captured file's bytes are: memory, a spill file, or nowhere (and why). */
+/**
+ * Where a captured file's bytes are: memory, a spill file, a byte range of an open file (a
+ * layer cache record, held open so a concurrent replace or delete cannot change it), or nowhere
+ * (and why).
+ */
 export type Content =
   | { state: 'memory'; data: Buffer }
   | { state: 'spilled'; file: string; size: number }
+  | { state: 'range'; handle: FileHandle; start: number; size: number }
   | { state: 'missing'; code: ErrorCode; reason: string };
 
 /** Caps on captured content. Sizes are bytes. */
@@ -23,6 +28,17 @@ export interface ContentLimits {
   maxTotalBytes: number;
 }
 
+async function* readRange(handle: FileHandle, start: number, size: number): AsyncGenerator<Buffer> {
+  const end = start + size;
+  for (let pos = start; pos < end; ) {
+    const buf = Buffer.allocUnsafe(Math.min(256 * 1024, end - pos));
+    const { bytesRead } = await handle.read(buf, 0, buf.length, pos);
+    if (bytesRead === 0) throw new BosunError('IO_FAILED', `cached content ends ${end - pos} bytes early`);
+    pos += bytesRead;
+    yield buf.subarray(0, bytesRead);
+  }
+}
+
 /**
  * Holds captured file contents: small ones in memory, the rest in a private temp directory
  * (created on first spill, mode 0700, files named by a counter and never by an image path).
@@ -34,11 +50,17 @@ export class ContentStore {
   private memoryUsed = 0;
   private totalUsed = 0;
   private isClosed = false;
+  private readonly handles: FileHandle[] = [];
 
   constructor(
     private readonly lim: ContentLimits,
     private readonly tmpRoot: string = tmpdir(),
   ) {}
+
+  /** The largest file captured (`ContentLimits.maxFileBytes`). */
+  get maxFileBytes(): number {
+    return this.lim.maxFileBytes;
+  }
 
   /**
    * Captures `size` bytes from `entry`, consuming it fully. A file over a cap is drained and
@@ -69,6 +91,27 @@ export class ContentStore {
     return { state: 'spilled', file, size };
   }
 
+  /**
+   * Takes ownership of `handle` (closed by `close()`), whose bytes stay valid for the tree's life.
+   * Throws IO_FAILED after `close()`.
+   */
+  keep(handle: FileHandle): void {
+    if (this.isClosed) throw new BosunError('IO_FAILED', 'file tree is closed');
+    this.handles.push(handle);
+  }
+
+  /**
+   * Content already on disk at `start` of a kept handle's file, counted against the total cap
+   * like a capture (missing with LIMIT_EXCEEDED past it).
+   */
+  adoptRange(handle: FileHandle, start: number, size: number, what: string): Content {
+    if (size > this.lim.maxFileBytes || this.totalUsed + size > this.lim.maxTotalBytes) {
+      return { state: 'missing', code: 'LIMIT_EXCEEDED', reason: `${what}: ${size} bytes is over the capture caps; not captured` };
+    }
+    this.totalUsed += size;
+    return { state: 'range', handle, start, size };
+  }
+
   /** A fresh stream of captured content; throws the recorded code for missing content. */
   open(content: Content): Readable {
     if (this.isClosed) throw new BosunError('IO_FAILED', 'file tree is closed');
@@ -77,6 +120,9 @@ export class ContentStore {
         return Readable.from([content.data]);
       case 'spilled':
         return createReadStream(content.file);
+      case 'range':
+        // Positional reads on the shared handle: fs streams over a borrowed fd close it on destroy.
+        return Readable.from(readRange(content.handle, content.start, content.size));
       case 'missing':
         throw new BosunError(content.code, content.reason);
     }
@@ -85,6 +131,7 @@ export class ContentStore {
   /** Deletes spilled content. Idempotent. */
   async close(): Promise<void> {
     this.isClosed = true;
+    await Promise.all(this.handles.splice(0).map((h) => h.close().catch(() => undefined)));
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
     this.dir = undefined;
   }

@@ -42,6 +42,8 @@ export interface SquashedTreeParts {
   problems: readonly TreeProblem[];
   problemsDropped: number;
   entries: number;
+  /** Layers replayed from the layer cache rather than read (default 0). */
+  cachedLayers?: number;
 }
 
 /**
@@ -56,6 +58,8 @@ export class SquashedTree implements ClosableFileTree {
   readonly problemsDropped: number;
   /** Tar entries read across all layers, and paths the tree tracks (its memory footprint). */
   readonly stats: { entries: number; trackedPaths: number };
+  /** Layers replayed from the layer cache rather than read from their stream. */
+  readonly cachedLayers: number;
   private readonly index: TreeIndex;
   private readonly store: ContentStore;
   private readonly diffIds: readonly Digest[];
@@ -63,6 +67,7 @@ export class SquashedTree implements ClosableFileTree {
   constructor(parts: SquashedTreeParts) {
     ({ index: this.index, store: this.store, diffIds: this.diffIds, problems: this.problems, problemsDropped: this.problemsDropped } = parts);
     this.stats = { entries: parts.entries, trackedPaths: parts.index.size };
+    this.cachedLayers = parts.cachedLayers ?? 0;
   }
 
   async *glob(patterns: readonly string[]): AsyncIterable<FileEntry> {

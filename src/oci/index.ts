@@ -30,3 +30,4 @@ export { squash, defaultSquashLimits, type SquashLimits, type SquashOptions } fr
 export { rootfsTree, RootfsTree, defaultRootfsLimits, type RootfsOptions } from './rootfs.js';
 export { SquashedTree, globMatcher, type ClosableFileTree, type TreeProblem } from './file-tree.js';
 export { inspectImage, type InspectReport } from './inspect.js';
+export { LayerCache, squashFormatVersion, type LayerCacheOptions } from './layer-cache.js';

@@ -1,14 +1,12 @@
-import type { Readable } from 'node:stream';
 import type { Header } from 'tar-stream';
 import { isBosunError, type ErrorCode } from '../errors.js';
-import type { ContentStore } from './content-store.js';
+import type { Content } from './content-store.js';
 import { checkLinkTarget, maxPathBytes, normalizeEntryPath, toImagePath } from './paths.js';
 import type { Resolved, TreeIndex, TreeNode } from './tree-index.js';
 
 /** What applying one layer's entries needs. */
 export interface ApplyContext {
   index: TreeIndex;
-  store: ContentStore;
   /** True when an image-root-relative path (`usr/lib/os-release`) is to be captured. */
   isMatch: (relPath: string) => boolean;
   /** Index of the layer being applied, base = 0. */
@@ -17,6 +15,12 @@ export interface ApplyContext {
   problem: (code: ErrorCode, path: string, message: string) => void;
 }
 
+/**
+ * Captures the body of the file entry being applied (`size` bytes, for image path `path`).
+ * Called at most once per entry, and only when the entry's real path matches the globs.
+ */
+export type CaptureBody = (size: number, path: string) => Promise<Content>;
+
 const whiteoutPrefix = '.wh.';
 const opaqueMarker = '.wh..wh..opq';
 
@@ -24,9 +28,9 @@ const opaqueMarker = '.wh..wh..opq';
  * Applies one tar entry of a layer changeset to the tree (spec: image-spec layer.md).
  * Entry names are normalised (`./a`, `/a` → `a`); a name climbing above the root is skipped
  * with OCI_PATH_UNSAFE. Parent directories are resolved through symlinks already in the tree,
- * as extraction onto a filesystem would. Consumes `body` only when capturing it.
+ * as extraction onto a filesystem would. Calls `capture` only for a file it keeps.
  */
-export async function applyEntry(ctx: ApplyContext, header: Header, body: Readable): Promise<void> {
+export async function applyEntry(ctx: ApplyContext, header: Header, capture: CaptureBody): Promise<void> {
   const np = normalizeEntryPath(header.name);
   if (!np.ok) return ctx.problem('OCI_PATH_UNSAFE', header.name.slice(0, 200), `entry name ${np.reason}; skipped`);
   const name = np.parts[np.parts.length - 1];
@@ -49,7 +53,7 @@ export async function applyEntry(ctx: ApplyContext, header: Header, body: Readab
       return applyHardlink(ctx, parent.node, parts, header.linkname ?? '');
     case 'file':
     case 'contiguous-file':
-      return applyFile(ctx, { dir: parent.node, parts, header, body });
+      return applyFile(ctx, { dir: parent.node, parts, header, capture });
     default:
       // Devices and fifos carry no content a cataloger reads; they only replace what was there.
       ctx.index.remove(parent.node, name);
@@ -137,7 +141,7 @@ interface FileEntryArgs {
   dir: TreeNode;
   parts: string[];
   header: Header;
-  body: Readable;
+  capture: CaptureBody;
 }
 
 async function applyFile(ctx: ApplyContext, a: FileEntryArgs): Promise<void> {
@@ -145,7 +149,7 @@ async function applyFile(ctx: ApplyContext, a: FileEntryArgs): Promise<void> {
   if (!ctx.isMatch(a.parts.join('/'))) return ctx.index.remove(a.dir, name);
   const path = toImagePath(a.parts);
   const size = a.header.size ?? 0;
-  const content = await ctx.store.capture(a.body, size, path);
+  const content = await a.capture(size, path);
   if (content.state === 'missing') ctx.problem(content.code, path, content.reason);
   put(ctx, a.dir, name, { kind: 'file', mode: a.header.mode ?? 0o644, size, content });
 }

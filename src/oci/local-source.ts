@@ -44,6 +44,8 @@ export interface OpenLocalOptions extends archive.ArchiveOptions {
 /** An image from a local source; `close()` removes temp copies (spooled or decompressed archives). */
 export interface LocalImage {
   image: Image;
+  /** `repo:tag` names the source gives the image (a docker-archive's RepoTags, an OCI layout tag). */
+  repoTags?: string[];
   close(): Promise<void>;
 }
 
@@ -61,17 +63,17 @@ export async function openLocalImage(spec: string, opts: OpenLocalOptions = {}):
   }
   if (src?.transport === 'docker-archive') {
     const img = await archive.image(src.file, { ref: src.ref, index: src.index, platform: opts.platform }, opts);
-    return { image: img, close: () => img.close() };
+    return { image: img, repoTags: img.repoTags, close: () => img.close() };
   }
   if (spec === '-') {
     if (!opts.stdin) throw new BosunError('INPUT_INVALID', '--input -: no standard input to read');
     const img = await archive.image(opts.stdin, { platform: opts.platform }, opts);
-    return { image: img, close: () => img.close() };
+    return { image: img, repoTags: img.repoTags, close: () => img.close() };
   }
   const st = await stat(spec).catch((err: unknown) => {
     throw new BosunError('IO_FAILED', `"${spec}": cannot read`, { cause: err });
   });
   if (st.isDirectory()) return { image: await layout.image(spec, { platform: opts.platform }, opts), close: noop };
   const img = await archive.image(spec, { platform: opts.platform }, opts);
-  return { image: img, close: () => img.close() };
+  return { image: img, repoTags: img.repoTags, close: () => img.close() };
 }

@@ -6,6 +6,7 @@ import type { Digest } from './digest.js';
 import { openLocalImage, parseLocalSource } from './local-source.js';
 import { formatPlatform, parsePlatform } from './manifest.js';
 import { isImageManifest } from './media-types.js';
+import { parseReference } from './reference.js';
 import * as remote from './remote/index.js';
 import type { Credentials } from './remote/options.js';
 import type { Image, ImageCore, Platform } from './types.js';
@@ -32,6 +33,10 @@ export interface OpenedImage {
   image: Image;
   /** Set when the image was selected from a multi-platform index. */
   index?: { digest: Digest; platforms: string[] };
+  /** `repo:tag` names the source gives the image, where known (a docker-archive's RepoTags). */
+  repoTags?: string[];
+  /** `repo@digest` names of the image (registry sources: the index digest when one was resolved). */
+  repoDigests?: string[];
   close(): Promise<void>;
 }
 
@@ -45,7 +50,8 @@ export async function openImage(arg: string | undefined, opts: OpenImageOptions 
   const spec = pickSpec(arg, opts.input);
   if (opts.input !== undefined || parseLocalSource(spec) !== undefined) {
     const opened = await openLocalImage(spec, { platform, ...(opts.stdin ? { stdin: opts.stdin } : {}) });
-    return { name: spec === '-' ? 'stdin' : spec, image: opened.image, close: () => opened.close() };
+    const name = spec === '-' ? 'stdin' : spec;
+    return { name, image: opened.image, ...(opened.repoTags?.length ? { repoTags: opened.repoTags } : {}), close: () => opened.close() };
   }
   const reference = spec.startsWith('docker://') ? spec.slice('docker://'.length) : spec;
   const decorate = (core: ImageCore, name: string) => {
@@ -55,13 +61,17 @@ export async function openImage(arg: string | undefined, opts: OpenImageOptions 
   const ropts = { platform, insecure: opts.insecure, caFile: opts.caFile, auth: opts.auth, signal: opts.signal, decorate };
   const got = await remote.get(reference, ropts);
   const noop = async () => {};
-  if (got.kind === 'image') return { name: reference, image: got.image, close: noop };
+  const ref = parseReference(reference);
+  const repo = `${ref.registry}/${ref.repository}`;
+  const names = (digest: Digest) => ({ ...(ref.tag !== undefined ? { repoTags: [`${repo}:${ref.tag}`] } : {}), repoDigests: [`${repo}@${digest}`] });
+  if (got.kind === 'image') return { name: reference, image: got.image, ...names(await got.image.digest()), close: noop };
   const idx = await got.index.manifest();
   const platforms = idx.manifests
     .filter((d) => isImageManifest(d.mediaType) && d.platform && d.platform.os !== 'unknown')
     .map((d) => formatPlatform(d.platform!));
   const image = await remote.image(reference, ropts);
-  return { name: reference, image, index: { digest: await got.index.digest(), platforms }, close: noop };
+  const indexDigest = await got.index.digest();
+  return { name: reference, image, index: { digest: indexDigest, platforms }, ...names(indexDigest), close: noop };
 }
 
 function pickSpec(arg: string | undefined, input: string | undefined): string {

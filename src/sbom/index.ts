@@ -13,7 +13,12 @@ export {
 export { findOsRelease, parseOsRelease } from './catalogers/os-release.js';
 export { toSpdxExpression } from './license.js';
 export type { SbomCodec, SbomWriter, WriteOptions } from './codecs/common.js';
-export { codecFor, readSbom, sbomCodecs } from './codecs/index.js';
+export { codecFor, readSbom, sbomCodecs, sbomWriters, writerFor } from './codecs/index.js';
+export { bosunJson, bosunJsonSchemaVersion, toBosunJson } from './codecs/bosun-json.js';
+export type { GenerateSbomOptions, GeneratedSbom, SbomTarget } from './generate.js';
+export { generateSbom } from './generate.js';
+export type { SbomOutput } from './outputs.js';
+export { parseOutputs, writeOutputs } from './outputs.js';
 export { spdxJson, toSpdx } from './codecs/spdx.js';
 export { readSpdx } from './codecs/spdx-read.js';
 export { cycloneDxJson, toCycloneDx } from './codecs/cyclonedx.js';

@@ -85,6 +85,16 @@ export interface SbomSource {
   name: string;
   /** The image manifest digest, for images. */
   digest?: Digest;
+  /** The image config digest (the image ID docker shows), for images. */
+  configDigest?: Digest;
+  /** `os/arch[/variant]`, for images. */
+  platform?: string;
+  /** The layers' diffIDs, base first, for images: what `Location.layer` refers to. */
+  layers?: Digest[];
+  /** `repo:tag` names the image was addressed by, where known. */
+  repoTags?: string[];
+  /** `repo@digest` names of the image, where known (images from a registry). */
+  repoDigests?: string[];
 }
 
 /** A bad input that did not stop the scan. */

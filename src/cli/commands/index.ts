@@ -5,6 +5,7 @@ import { registerDb } from './db.js';
 import { registerGenerateKeyPair } from './generate-key-pair.js';
 import { registerInspect } from './inspect.js';
 import { registerPolicy } from './policy.js';
+import { registerSbom } from './sbom.js';
 import { registerRegistry } from './registry.js';
 import { registerSignBlob } from './sign-blob.js';
 import { registerSigstoreConformance } from './sigstore-conformance.js';
@@ -22,6 +23,7 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerInspect,
   registerCopy,
   registerTree,
+  registerSbom,
   // vulnerability database
   registerDb,
   // signing and attestation

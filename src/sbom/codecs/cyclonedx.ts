@@ -88,11 +88,24 @@ export function toCycloneDx(sbom: Sbom, opts?: WriteOptions): Json {
         'bom-ref': 'root',
         name: sbom.source.name,
         ...(sbom.source.digest ? { version: sbom.source.digest } : {}),
+        ...sourceProperties(sbom),
       },
     },
     components: [...(os ? [os] : []), ...sbom.packages.map(component)],
     dependencies: dependencies(sbom),
   };
+}
+
+/** The image facts beyond name and digest, as `bosun:image:*` properties (none for directories). */
+function sourceProperties(sbom: Sbom): { properties?: Json[] } {
+  const s = sbom.source;
+  const props: Array<{ name: string; value: string }> = [];
+  if (s.configDigest) props.push({ name: 'bosun:image:configDigest', value: s.configDigest });
+  if (s.platform) props.push({ name: 'bosun:image:platform', value: s.platform });
+  for (const [i, d] of (s.layers ?? []).entries()) props.push({ name: `bosun:image:layer:${i}`, value: d });
+  for (const t of s.repoTags ?? []) props.push({ name: 'bosun:image:repoTag', value: t });
+  for (const d of s.repoDigests ?? []) props.push({ name: 'bosun:image:repoDigest', value: d });
+  return props.length > 0 ? { properties: props } : {};
 }
 
 /** `cyclonedx-json@1.6`. */

@@ -3,7 +3,8 @@ import { BosunError } from '../../errors.js';
 import { readAll } from '../../oci/read-all.js';
 import { sbomLimits } from '../limits.js';
 import type { Sbom } from '../model.js';
-import type { SbomCodec } from './common.js';
+import { bosunJson } from './bosun-json.js';
+import type { SbomCodec, SbomWriter } from './common.js';
 import { cycloneDxJson } from './cyclonedx.js';
 import { spdxJson } from './spdx.js';
 
@@ -18,6 +19,16 @@ export function codecFor(format: string): SbomCodec {
   const c = sbomCodecs.find((x) => x.format === format || x.format.split('@')[0] === format);
   if (!c) throw new BosunError('SBOM_FORMAT_UNKNOWN', `unknown SBOM format "${format}" (known: ${sbomCodecs.map((x) => x.format).join(', ')})`);
   return c;
+}
+
+/** Every SBOM writer: the codecs plus `bosun-json`, which is written only. */
+export const sbomWriters: readonly SbomWriter[] = [...sbomCodecs, bosunJson];
+
+/** The writer for a user-facing format name (`spdx-json`, `cyclonedx-json`, `bosun-json`, or `<name>@<version>`). Throws SBOM_FORMAT_UNKNOWN. */
+export function writerFor(format: string): SbomWriter {
+  const w = sbomWriters.find((x) => x.format === format || x.format.split('@')[0] === format);
+  if (!w) throw new BosunError('SBOM_FORMAT_UNKNOWN', `unknown SBOM format "${format}" (known: ${sbomWriters.map((x) => x.format.split('@')[0]).join(', ')})`);
+  return w;
 }
 
 /**
