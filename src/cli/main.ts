@@ -1,10 +1,17 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { BosunError } from '../errors.js';
-import { commands } from './commands/index.js';
-import { closeConnections } from '../oci/remote/index.js';
+import { commands, type CommandEntry } from './commands/index.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** The verbs a command line needs: the one it names, or all of them (help, unknown verbs). */
+export function entriesFor(argv: readonly string[]): readonly CommandEntry[] {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  const wanted = words[0] === 'help' ? words[1] : words[0];
+  const hit = commands.find((c) => c.name === wanted);
+  return hit ? [hit] : commands;
+}
 
 const program = new Command('bosun')
   .description('container supply-chain security: scan, SBOM, sign/attest, store, admit, watch')
@@ -12,10 +19,9 @@ const program = new Command('bosun')
   .showHelpAfterError()
   .exitOverride();
 
-for (const register of commands) register(program);
-
 /** Exit codes: 0 ok; N from --exit-code when findings match; 2 BosunError; 3 a bug. */
 try {
+  for (const entry of entriesFor(process.argv.slice(2))) (await entry.load())(program);
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
@@ -28,4 +34,5 @@ try {
     process.exitCode = 3;
   }
 }
-await closeConnections();
+// Pooled registry connections would keep the process alive until their keep-alive expires.
+await (await import('../oci/remote/agents.js')).closeConnections();

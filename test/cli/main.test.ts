@@ -26,3 +26,19 @@ test('clean empties the cache directory it is given', async () => {
   assert.equal(r.status, 0);
   assert.deepEqual(await readdir(dir), []);
 });
+
+test('every lazily loaded verb registers the command its entry names', async () => {
+  const { commands } = await import('../../src/cli/commands/index.js');
+  const { Command } = await import('commander');
+  for (const entry of commands) {
+    const program = new Command();
+    (await entry.load())(program);
+    assert.deepEqual(program.commands.map((c) => c.name()), [entry.name]);
+  }
+});
+
+test('help lists every verb', () => {
+  const r = run('--help');
+  assert.equal(r.status, 0);
+  for (const verb of ['inspect', 'copy', 'sbom', 'sign', 'verify', 'policy', 'registry', 'clean']) assert.match(r.stdout, new RegExp(`\\n  ${verb} `));
+});

@@ -1,44 +1,37 @@
 import type { Command } from 'commander';
-import { registerClean } from './clean.js';
-import { registerCopy } from './copy.js';
-import { registerDb } from './db.js';
-import { registerGenerateKeyPair } from './generate-key-pair.js';
-import { registerInspect } from './inspect.js';
-import { registerPolicy } from './policy.js';
-import { registerSbom } from './sbom.js';
-import { registerRegistry } from './registry.js';
-import { registerSignBlob } from './sign-blob.js';
-import { registerSigstoreConformance } from './sigstore-conformance.js';
-import { registerVerifyBlob } from './verify-blob.js';
-import { registerSign } from './sign.js';
-import { registerAttest } from './attest.js';
-import { registerVerify } from './verify.js';
-import { registerVerifyAttestation } from './verify-attestation.js';
-import { registerTree } from './tree.js';
-import { registerDownload } from './download.js';
 
-/** Every CLI verb, registered explicitly (no import side effects), in help order: the pipeline first. */
-export const commands: ReadonlyArray<(program: Command) => void> = [
+/** A CLI verb: its name, and how to load the module that registers it. */
+export interface CommandEntry {
+  name: string;
+  load: () => Promise<(program: Command) => void>;
+}
+
+/**
+ * Every CLI verb, in help order (the pipeline first). Modules load lazily: a run loads only the
+ * verb it runs (and `--help` loads them all), so start-up does not pay for every dependency.
+ * Each module's file name is the verb's name.
+ */
+export const commands: readonly CommandEntry[] = [
   // images
-  registerInspect,
-  registerCopy,
-  registerTree,
-  registerSbom,
+  { name: 'inspect', load: async () => (await import('./inspect.js')).registerInspect },
+  { name: 'copy', load: async () => (await import('./copy.js')).registerCopy },
+  { name: 'tree', load: async () => (await import('./tree.js')).registerTree },
+  { name: 'sbom', load: async () => (await import('./sbom.js')).registerSbom },
   // vulnerability database
-  registerDb,
+  { name: 'db', load: async () => (await import('./db.js')).registerDb },
   // signing and attestation
-  registerGenerateKeyPair,
-  registerSign,
-  registerAttest,
-  registerVerify,
-  registerVerifyAttestation,
-  registerDownload,
-  registerSignBlob,
-  registerVerifyBlob,
+  { name: 'generate-key-pair', load: async () => (await import('./generate-key-pair.js')).registerGenerateKeyPair },
+  { name: 'sign', load: async () => (await import('./sign.js')).registerSign },
+  { name: 'attest', load: async () => (await import('./attest.js')).registerAttest },
+  { name: 'verify', load: async () => (await import('./verify.js')).registerVerify },
+  { name: 'verify-attestation', load: async () => (await import('./verify-attestation.js')).registerVerifyAttestation },
+  { name: 'download', load: async () => (await import('./download.js')).registerDownload },
+  { name: 'sign-blob', load: async () => (await import('./sign-blob.js')).registerSignBlob },
+  { name: 'verify-blob', load: async () => (await import('./verify-blob.js')).registerVerifyBlob },
   // servers and policy
-  registerRegistry,
-  registerPolicy,
+  { name: 'registry', load: async () => (await import('./registry.js')).registerRegistry },
+  { name: 'policy', load: async () => (await import('./policy.js')).registerPolicy },
   // maintenance and conformance
-  registerClean,
-  registerSigstoreConformance,
+  { name: 'clean', load: async () => (await import('./clean.js')).registerClean },
+  { name: 'sigstore-conformance', load: async () => (await import('./sigstore-conformance.js')).registerSigstoreConformance },
 ];
