@@ -1,17 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { BosunError } from '../errors.js';
-import { commands, type CommandEntry } from './commands/index.js';
+import { entriesFor } from './commands/index.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
-
-/** The verbs a command line needs: the one it names, or all of them (help, unknown verbs). */
-export function entriesFor(argv: readonly string[]): readonly CommandEntry[] {
-  const words = argv.filter((a) => !a.startsWith('-'));
-  const wanted = words[0] === 'help' ? words[1] : words[0];
-  const hit = commands.find((c) => c.name === wanted);
-  return hit ? [hit] : commands;
-}
 
 const program = new Command('bosun')
   .description('container supply-chain security: scan, SBOM, sign/attest, store, admit, watch')

@@ -42,3 +42,19 @@ test('help lists every verb', () => {
   assert.equal(r.status, 0);
   for (const verb of ['inspect', 'copy', 'sbom', 'sign', 'verify', 'policy', 'registry', 'clean']) assert.match(r.stdout, new RegExp(`\\n  ${verb} `));
 });
+
+const selections = [
+  { argv: ['--version'], want: [] },
+  { argv: ['sbom', 'alpine', '-o', 'spdx-json'], want: ['sbom'] },
+  { argv: ['--quiet', 'inspect', 'x'], want: ['inspect'] },
+  { argv: ['help', 'copy'], want: ['copy'] },
+  { argv: ['--help'], want: 'all' },
+  { argv: ['no-such-verb'], want: 'all' }, // so the error can list the verbs
+] as const;
+for (const c of selections) {
+  test(`entriesFor ${c.argv.join(' ')}`, async () => {
+    const { commands, entriesFor } = await import('../../src/cli/commands/index.js');
+    const got = entriesFor(c.argv).map((e) => e.name);
+    assert.deepEqual(got, c.want === 'all' ? commands.map((e) => e.name) : c.want);
+  });
+}

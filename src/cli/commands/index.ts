@@ -35,3 +35,12 @@ export const commands: readonly CommandEntry[] = [
   { name: 'clean', load: async () => (await import('./clean.js')).registerClean },
   { name: 'sigstore-conformance', load: async () => (await import('./sigstore-conformance.js')).registerSigstoreConformance },
 ];
+
+/** The verbs a command line needs: the one it names, or all of them (help, unknown verbs). */
+export function entriesFor(argv: readonly string[]): readonly CommandEntry[] {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  if (words.length === 0 && (argv.includes('--version') || argv.includes('-V'))) return [];
+  const wanted = words[0] === 'help' ? words[1] : words[0];
+  const hit = commands.find((c) => c.name === wanted);
+  return hit ? [hit] : commands;
+}
