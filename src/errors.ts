@@ -93,6 +93,11 @@ export const codes = {
   REGISTRY_SERVE_TAG_INVALID: { status: 400, meaning: 'a tag does not match [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}', hint: 'use a tag of at most 128 characters from letters, digits, _, . and -, not starting with . or -' },
   REGISTRY_SERVE_UNSUPPORTED: { status: 405, meaning: 'the served registry does not support that operation or endpoint', hint: 'see docs/registry.md for the implemented API' },
   REGISTRY_SERVE_STORE_FAILED: { status: 500, meaning: 'the registry blob store or metadata database failed (disk full, permissions, corruption)', hint: 'check the --data directory: free space, permissions, and the server log' },
+  // admission webhook (src/admission)
+  ADMISSION_REVIEW_INVALID: { status: 400, meaning: 'the request body is not an admission.k8s.io/v1 AdmissionReview with a request', hint: 'point the webhook configuration at /validate or /mutate; the API server sends the right body' },
+  ADMISSION_TIMEOUT: { status: 504, meaning: 'the admission decision did not complete within the webhook time budget', hint: 'check registry latency and the audit log; the failure policy decided the request' },
+  ADMISSION_NAMESPACE_LOOKUP_FAILED: { meaning: 'the labels of the request namespace could not be looked up', hint: 'check the namespaces file (or the cluster connection); requests fail closed meanwhile' },
+  ADMISSION_CONFIG_INVALID: { meaning: 'the admission server configuration (policies, certificates, exceptions) is not usable', hint: 'check the --policies directory and the --cert / --key files' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;
