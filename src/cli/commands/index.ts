@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAdmission } from './admission.js';
 import { registerClean } from './clean.js';
 import { registerCopy } from './copy.js';
 import { registerGenerateKeyPair } from './generate-key-pair.js';
@@ -20,4 +21,5 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerRegistry,
   registerSigstoreConformance,
   registerClean,
+  registerAdmission,
 ];
