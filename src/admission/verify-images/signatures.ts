@@ -3,6 +3,8 @@ import type { Digest } from '../../oci/digest.js';
 import * as remote from '../../oci/remote/index.js';
 import type { RemoteOptions } from '../../oci/remote/index.js';
 import type { Reference } from '../../oci/reference.js';
+import { openVerified } from '../../oci/partial.js';
+import type { ImageCore } from '../../oci/types.js';
 import type { SignatureMaterial } from '../../sign/index.js';
 import { cosignTag, signLimits } from '../../sign/index.js';
 
@@ -23,22 +25,25 @@ export function cosignTagSource(optionsFor: (registry: string) => RemoteOptions)
     async find(repo, digest, kind, signal) {
       const ref: Reference = { registry: repo.registry, repository: repo.repository, tag: cosignTag(digest, kind) };
       const opts = { ...optionsFor(repo.registry), ...(signal ? { signal } : {}) };
-      let image;
+      // Signature layers are not filesystem layers (fromCore refuses their media types), so the
+      // raw core is captured and each blob is read through openVerified (digest and size checked).
+      let core: ImageCore | undefined;
+      let got;
       try {
-        image = await remote.image(ref, opts);
+        got = await remote.get(ref, { ...opts, decorate: (c) => (core = c) });
       } catch (err) {
         if (isBosunError(err, 'OCI_MANIFEST_UNKNOWN')) return [];
         throw err;
       }
-      const manifest = await image.manifest();
+      if (got.kind !== 'image' || !core) throw new BosunError('SIGN_BUNDLE_INVALID', `${repo.repository}:${ref.tag} is not an image manifest`);
+      const manifest = await got.image.manifest();
       if (manifest.layers.length > signLimits.entries) {
         throw new BosunError('LIMIT_EXCEEDED', `${repo.repository}:${ref.tag} has ${manifest.layers.length} layers, more than the ${signLimits.entries} bosun checks`);
       }
-      const layers = await image.layers();
       const out: SignatureMaterial[] = [];
       for (const [i, desc] of manifest.layers.entries()) {
         if (desc.size > maxLayerBytes) throw new BosunError('LIMIT_EXCEEDED', `signature layer ${desc.digest} is ${desc.size} bytes`);
-        const payload = await readAll(await layers[i]!.compressed());
+        const payload = await readAll(await openVerified(core, desc, `${repo.repository}:${ref.tag} layer ${i}`));
         out.push({ kind: 'legacy', payload, annotations: desc.annotations ?? {}, mediaType: desc.mediaType });
       }
       return out;
