@@ -3,7 +3,7 @@
 // onto the test registry and key. Pods, Deployments and CronJobs go through /mutate then /validate
 // (the order the API server uses), with the JSON Patch applied in between.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -42,13 +42,15 @@ export const vulnConditions = [{
 
 /** Seed policies rewritten onto `host` and `pem` (the seeds name example registries and placeholder keys). */
 export function templatePolicies(dir: string, host: string, pem: string): void {
-  const signed = parse(readFileSync(join(seeds, '000_a15bdd6d89a4a0e0-1.yaml'), 'utf8')) as Obj;
-  const vi = (signed as any).spec.rules[0].verifyImages[0];
+  // The seeds' shapes are known; these casts only reach into them to rewrite values.
+  type Seed = { spec: { rules: Array<{ verifyImages: Array<Record<string, any>> }> } }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const signed = parse(readFileSync(join(seeds, '000_a15bdd6d89a4a0e0-1.yaml'), 'utf8')) as Seed;
+  const vi = signed.spec.rules[0]!.verifyImages[0]!;
   vi.imageReferences = [`${host}/myapp*`];
   vi.attestors[0].entries[0].keys.publicKeys = pem;
-  const vuln = parse(readFileSync(join(seeds, '004_326650791575b34a-3.yaml'), 'utf8')) as any;
-  vuln.spec.rules[0].verifyImages[0].imageReferences = [`${host}/myapp*`];
-  const att = vuln.spec.rules[0].verifyImages[0].attestations[0];
+  const vuln = parse(readFileSync(join(seeds, '004_326650791575b34a-3.yaml'), 'utf8')) as Seed;
+  vuln.spec.rules[0]!.verifyImages[0]!.imageReferences = [`${host}/myapp*`];
+  const att = vuln.spec.rules[0]!.verifyImages[0]!.attestations[0];
   att.attestors[0].entries = [{ keys: { publicKeys: pem } }];
   att.conditions = vulnConditions;
   writeFileSync(join(dir, 'signed.yaml'), stringify(signed));
@@ -88,7 +90,7 @@ describe('admission webhook end to end', () => {
     await sign('together', { key: good, vuln: [0, day] });
     await sign('evil');
     const policies = join(dir, 'policies');
-    (await import('node:fs')).mkdirSync(policies);
+    mkdirSync(policies);
     templatePolicies(policies, proxy.host, good.publicKeyPem);
     const tls = makeCertificate(dir);
     ca = tls.cert;
