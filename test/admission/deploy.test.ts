@@ -41,13 +41,13 @@ function objects(dir: string): Obj[] {
 }
 
 function checkSafety(objs: Obj[], namespace: string): void {
-  const by = (kind: string) => objs.filter((o) => o.kind === kind);
-  assert.ok(by('Deployment')[0].spec.replicas >= 2);
-  assert.equal(by('PodDisruptionBudget')[0].spec.minAvailable, 1);
-  const args: string[] = by('Deployment')[0].spec.template.spec.containers[0].args;
+  const by = (kind: string): Obj[] => objs.filter((o) => o.kind === kind);
+  assert.ok(by('Deployment')[0]!.spec.replicas >= 2);
+  assert.equal(by('PodDisruptionBudget')[0]!.spec.minAvailable, 1);
+  const args: string[] = by('Deployment')[0]!.spec.template.spec.containers[0].args;
   const serverTimeoutMs = Number(args.find((a) => a.startsWith('--timeout='))!.split('=')[1]);
   for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
-    const hook = by(kind)[0].webhooks[0];
+    const hook = by(kind)[0]!.webhooks[0];
     assert.equal(hook.failurePolicy, 'Fail');
     assert.ok(serverTimeoutMs < hook.timeoutSeconds * 1000, 'the server answers before the API server gives up');
     const excluded = hook.namespaceSelector.matchExpressions.find((e: Obj) => e.key === 'kubernetes.io/metadata.name' && e.operator === 'NotIn').values;
@@ -76,7 +76,7 @@ test('the Helm chart renders to the same objects, in the release namespace', () 
     assert.deepEqual(kubectlParse(dir), expected);
     const objs = objects(dir);
     checkSafety(objs, 'security');
-    const policy = objs.find((o) => o.kind === 'ConfigMap').data['block-latest.yaml'];
+    const policy = objs.find((o) => o.kind === 'ConfigMap')!.data['block-latest.yaml'];
     assert.match(policy, /key: "\{\{ element\.image \}\}"/, 'Kyverno variables survive rendering');
   } finally {
     rmSync(dir, { recursive: true, force: true });
