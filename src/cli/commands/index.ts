@@ -9,6 +9,12 @@ import { registerRegistry } from './registry.js';
 import { registerSignBlob } from './sign-blob.js';
 import { registerSigstoreConformance } from './sigstore-conformance.js';
 import { registerVerifyBlob } from './verify-blob.js';
+import { registerSign } from './sign.js';
+import { registerAttest } from './attest.js';
+import { registerVerify } from './verify.js';
+import { registerVerifyAttestation } from './verify-attestation.js';
+import { registerTree } from './tree.js';
+import { registerDownload } from './download.js';
 
 /** Every CLI verb, registered explicitly (no import side effects), in help order. */
 export const commands: ReadonlyArray<(program: Command) => void> = [
@@ -21,5 +27,11 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerRegistry,
   registerSigstoreConformance,
   registerClean,
+  registerSign,
+  registerAttest,
+  registerVerify,
+  registerVerifyAttestation,
+  registerTree,
+  registerDownload,
   registerAdmission,
 ];
