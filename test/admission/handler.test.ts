@@ -207,3 +207,35 @@ describe('HTTPS server', () => {
     }
   });
 });
+
+describe('attestor count and required', () => {
+  const other = testKeyPair();
+  const twoKeys = (count: number | undefined, required?: boolean): Policy => toPolicy({
+    apiVersion: 'kyverno.io/v1', kind: 'ClusterPolicy', metadata: { name: 'count' },
+    spec: {
+      validationFailureAction: 'Enforce',
+      rules: [{
+        name: 'verify', match: { any: [{ resources: { kinds: ['Pod'] } }] },
+        verifyImages: [{
+          imageReferences: ['registry.test/*'], ...(required === undefined ? {} : { required }),
+          attestors: [{ ...(count ? { count } : {}), entries: [{ keys: { publicKeys: key.publicKeyPem } }, { keys: { publicKeys: other.publicKeyPem } }] }],
+        }],
+      }],
+    },
+  }, 'test');
+
+  test('count: 1 of two keys admits an image signed by one; no count means all must verify', async () => {
+    assert.equal((await handler([twoKeys(1)], material(0).source)(req(pod()), signal)).allowed, true);
+    assert.equal((await handler([twoKeys(undefined)], material(0).source)(req(pod()), signal)).allowed, false);
+  });
+
+  test('required: false admits an image with no signatures, but not one with a bad signature', async () => {
+    const none: SignatureSource = { find: async () => [] };
+    assert.equal((await handler([twoKeys(1, false)], none)(req(pod()), signal)).allowed, true);
+    assert.equal((await handler([twoKeys(1, true)], none)(req(pod()), signal)).allowed, false);
+    const foreign = testKeyPair();
+    const payload = buildSimpleSigning('registry.test/app', digest);
+    const bad: SignatureSource = { find: async () => [{ kind: 'legacy', payload, annotations: { [cosignLayout.annotations.signature]: signData(foreign.privateKey, payload).toString('base64') }, mediaType: cosignLayout.simpleSigningMediaType }] };
+    assert.equal((await handler([twoKeys(1, false)], bad)(req(pod()), signal)).allowed, false);
+  });
+});
