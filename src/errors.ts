@@ -109,6 +109,11 @@ export const codes = {
   VULN_DB_MISSING: { meaning: 'no vulnerability database exists and updating it is not allowed (--skip-db-update or --offline)', hint: 'run `bosun db update`, or `bosun db import <all.zip|dir>` where there is no network, then scan again' },
   VULN_DB_SCHEMA: { meaning: 'the vulnerability database was written with a schema version this bosun does not read', hint: 'run `bosun db update` to rebuild it, or upgrade bosun if the database is newer than it' },
   VULN_DB_STALE: { meaning: 'the vulnerability database is older than --db-max-age and updating it failed', hint: 'run `bosun db update`, or pass --offline or --skip-db-update to scan with the old data' },
+  // admission webhook (src/admission)
+  ADMISSION_REVIEW_INVALID: { status: 400, meaning: 'the request body is not an admission.k8s.io/v1 AdmissionReview with a request', hint: 'point the webhook configuration at /validate or /mutate; the API server sends the right body' },
+  ADMISSION_TIMEOUT: { status: 504, meaning: 'the admission decision did not complete within the webhook time budget', hint: 'check registry latency and the audit log; the failure policy decided the request' },
+  ADMISSION_NAMESPACE_LOOKUP_FAILED: { meaning: 'the labels of the request namespace could not be looked up', hint: 'check the namespaces file (or the cluster connection); requests fail closed meanwhile' },
+  ADMISSION_CONFIG_INVALID: { meaning: 'the admission server configuration (policies, certificates, exceptions) is not usable', hint: 'check the --policies directory and the --cert / --key files' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;

@@ -29,6 +29,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'sign-blob', load: async () => (await import('./sign-blob.js')).registerSignBlob },
   { name: 'verify-blob', load: async () => (await import('./verify-blob.js')).registerVerifyBlob },
   // servers and policy
+  { name: 'admission', load: async () => (await import('./admission.js')).registerAdmission },
   { name: 'registry', load: async () => (await import('./registry.js')).registerRegistry },
   { name: 'policy', load: async () => (await import('./policy.js')).registerPolicy },
   // maintenance and conformance

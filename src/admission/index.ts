@@ -1,0 +1,32 @@
+// The admission webhook: AdmissionReview handling, verifyImages backed by bosun's verifier,
+// decorators, HTTPS server with certificate reload. See docs/admission.md.
+export { openAuditLog } from './audit-log.js';
+export type { AuditEntry, AuditLog } from './audit-log.js';
+export { acceptExceptions, applyExceptions, exceptionAnnotations } from './exceptions.js';
+export type { ExceptionUse, PolicyException, RejectedException } from './exceptions.js';
+export { admissionHandler } from './handler.js';
+export type { AdmissionDecision, AdmissionDetails, AdmissionHandler, HandlerOptions } from './handler.js';
+export { withAuditLog } from './middleware/with-audit-log.js';
+export { withFailurePolicy } from './middleware/with-failure-policy.js';
+export { withPolicyReports } from './middleware/with-policy-reports.js';
+export { withTimeout } from './middleware/with-timeout.js';
+export { namespacesFromFile, staticNamespaces, unavailableNamespaces } from './namespaces.js';
+export type { NamespaceLookup } from './namespaces.js';
+export { digestPatch } from './patch.js';
+export type { PatchOperation } from './patch.js';
+export { policyReportFile } from './reports.js';
+export type { PolicyReportSink, ReportSubject } from './reports.js';
+export { boundWarnings, parseReview, reviewResponse } from './review.js';
+export type { AdmissionRequest, AdmissionResponse } from './review.js';
+export { loadAdmissionConfig, registryOptions, serveAdmission, verifierDeps } from './serve.js';
+export type { AdmissionConfig, ServeAdmissionOptions } from './serve.js';
+export { startAdmissionServer } from './server.js';
+export type { AdmissionServer, AdmissionServerOptions } from './server.js';
+export { verificationCache } from './verify-images/cache.js';
+export type { CacheOptions, VerificationCache } from './verify-images/cache.js';
+export { parseVerifyImages } from './verify-images/config.js';
+export type { Attestor, AttestorSet, AttestationCheck, VerifyImagesEntry } from './verify-images/config.js';
+export { cosignTagSource } from './verify-images/signatures.js';
+export type { SignatureSource } from './verify-images/signatures.js';
+export { requestVerifier } from './verify-images/verifier.js';
+export type { ImageRecord, RequestVerifier, Verified, VerifierDeps } from './verify-images/verifier.js';
