@@ -14,3 +14,4 @@ export {
   type DbStatus, type OpenDatabaseOptions, type OpenedDatabase, type UpdateOptions, type UpdateReport,
 } from './vuln/db/index.js';
 export * from './sign/oci/index.js';
+export * from './admission/index.js';

@@ -23,7 +23,7 @@ export type { AdmissionConfig, ServeAdmissionOptions } from './serve.js';
 export { startAdmissionServer } from './server.js';
 export type { AdmissionServer, AdmissionServerOptions } from './server.js';
 export { verificationCache } from './verify-images/cache.js';
-export type { CacheOptions, VerificationCache } from './verify-images/cache.js';
+export type { CacheOptions, VerificationCache as AdmissionVerificationCache } from './verify-images/cache.js';
 export { parseVerifyImages } from './verify-images/config.js';
 export type { Attestor, AttestorSet, AttestationCheck, VerifyImagesEntry } from './verify-images/config.js';
 export { cosignTagSource } from './verify-images/signatures.js';
