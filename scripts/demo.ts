@@ -1,7 +1,8 @@
 // `npm run demo`: the pipeline that exists today, on embedded defaults, end to end.
 // Builds a sample image from real Debian and npm packages, then drives the bosun CLI over it
 // exactly as a user would type it. Each stage prints its command first.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { buildSampleImage, sampleRepoTag, sampleTag } from './lib/sample-image.js';
@@ -77,4 +78,38 @@ process.stdout.write(`   packages per type: ${[...perType].map(([t, n]) => `${t}
 bosun(['sbom', oci, '-o', `bosun-json=${join(work, 'sample.bosun.json')}`]);
 process.stdout.write('   (the second run replays every layer from the layer cache: no layer is read)\n');
 
+stage('7. store it in bosun\'s own registry on loopback, sign it, attest its SBOM, verify both');
+const port = await freePort();
+const registry = spawn(process.execPath, [bin, 'registry', 'serve', '--addr', `127.0.0.1:${port}`, '--data', join(work, 'registry'), '--log-level', 'warn'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+try {
+  await waitForRegistry(port);
+  const ref = `127.0.0.1:${port}/demo/sample:1.0`;
+  bosun(['copy', oci, ref, '--insecure']);
+  bosun(['sign', '--key', 'cosign.key', ref, '--insecure']);
+  bosun(['attest', '--key', 'cosign.key', '--type', 'cyclonedx', '--predicate', cdxFile, ref, '--insecure']);
+  bosun(['verify', '--key', 'cosign.pub', ref, '--insecure'], { echo: false });
+  bosun(['verify-attestation', '--key', 'cosign.pub', '--type', 'cyclonedx', ref, '--insecure'], { echo: false });
+  bosun(['tree', ref, '--insecure']);
+} finally {
+  registry.kill();
+}
+
 process.stdout.write('\ndemo complete: outputs are in .cache/demo/\n');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port: p } = srv.address() as AddressInfo;
+      srv.close(() => resolve(p));
+    }).on('error', reject);
+  });
+}
+
+async function waitForRegistry(p: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const ok = await fetch(`http://127.0.0.1:${p}/v2/`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('demo: bosun registry did not start');
+}
