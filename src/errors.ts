@@ -75,6 +75,12 @@ export const codes = {
   SBOM_FILE_INVALID: { meaning: 'a package database or manifest in the scanned tree could not be parsed (reported as a located problem; the scan goes on)', hint: 'the file is corrupt, truncated or not what its path suggests; the packages it lists are missing from the SBOM' },
   SBOM_DOCUMENT_INVALID: { status: 400, meaning: 'an SBOM document is not valid SPDX or CycloneDX JSON of a supported version', hint: 'bosun reads SPDX 2.2/2.3 JSON and CycloneDX 1.4-1.6 JSON' },
   SBOM_FORMAT_UNKNOWN: { status: 400, meaning: 'the requested SBOM format is not one bosun writes', hint: 'use spdx-json or cyclonedx-json' },
+
+  // --- vuln: matching, suppression, reports
+  VULN_ADVISORY_INVALID: { meaning: 'an advisory record is not valid OSV JSON', hint: 'check the advisory file or directory; bosun reads OSV schema 1.x records, one per .json file' },
+  VULN_IGNOREFILE_INVALID: { status: 400, meaning: 'an ignore file (.bosunignore / .trivyignore) has a malformed line', hint: 'write one id per line, optionally followed by exp:YYYY-MM-DD; # starts a comment' },
+  VULN_VEX_INVALID: { status: 400, meaning: 'a VEX document is not valid OpenVEX or CycloneDX VEX JSON', hint: 'pass an OpenVEX 0.2 document or a CycloneDX 1.4-1.6 BOM with vulnerabilities[].analysis' },
+  REPORT_FORMAT_UNKNOWN: { status: 400, meaning: 'the requested report format is not one bosun writes', hint: 'use table, json, sarif, cyclonedx or cosign-vuln' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;
