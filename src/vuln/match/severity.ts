@@ -1,11 +1,11 @@
 import { createRequire } from 'node:module';
+import type * as CvssLibrary from 'ae-cvss-calculator';
 import type { Advisory, Severity } from '../advisory.js';
 import type { CvssScore, SeverityLevel, SeverityRating } from './finding.js';
 
 // ae-cvss-calculator ships one webpack bundle whose ESM interop hides its named exports; require
 // gives the real module object. Its typings describe that object.
-type CvssModule = typeof import('ae-cvss-calculator');
-const cvssLib = createRequire(import.meta.url)('ae-cvss-calculator') as CvssModule;
+const cvssLib = createRequire(import.meta.url)('ae-cvss-calculator') as typeof CvssLibrary;
 
 interface ScoredVector {
   calculateScores(): { base?: number };
