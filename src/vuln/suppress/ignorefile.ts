@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import YAML from 'yaml';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BosunError } from '../../errors.js';
 
@@ -60,7 +60,7 @@ const yamlDoc = z.object({ vulnerabilities: z.array(yamlRule).optional() });
 export function parseIgnoreYaml(text: string, file: string): IgnoreRule[] {
   let doc: unknown;
   try {
-    doc = YAML.parse(text, { maxAliasCount: 100 });
+    doc = parseYaml(text, { maxAliasCount: 100 });
   } catch (err) {
     throw new BosunError('VULN_IGNOREFILE_INVALID', `${file}: not YAML`, { cause: err });
   }
