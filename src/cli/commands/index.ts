@@ -7,6 +7,10 @@ import { registerPolicy } from './policy.js';
 import { registerSignBlob } from './sign-blob.js';
 import { registerSigstoreConformance } from './sigstore-conformance.js';
 import { registerVerifyBlob } from './verify-blob.js';
+import { registerImage } from './image.js';
+import { registerFs } from './fs.js';
+import { registerRootfs } from './rootfs.js';
+import { registerSbomScan } from './sbom-scan.js';
 
 /** Every CLI verb, registered explicitly (no import side effects), in help order. */
 export const commands: ReadonlyArray<(program: Command) => void> = [
@@ -18,4 +22,8 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerPolicy,
   registerSigstoreConformance,
   registerClean,
+  registerImage,
+  registerFs,
+  registerRootfs,
+  registerSbomScan,
 ];
