@@ -9,7 +9,7 @@ export type ReportFinding = Finding & { suppression?: Suppression };
 
 /** Findings of one target: the OS packages, or one language ecosystem's packages. */
 export interface ScanResult {
-  /** `debian 12 (bookworm)` for OS packages, `Node.js`, `Python`, `Java`, `Go`… for libraries. */
+  /** `<artifact> (debian 12)` for OS packages, `Node.js`, `Python`, `Java`, `Go`… for libraries. */
   target: string;
   class: 'os-pkgs' | 'lang-pkgs';
   /** The purl type of the target's packages (`deb`, `npm`…). */

@@ -28,7 +28,7 @@ const languageTargets: Readonly<Record<string, string>> = {
 function targetOf(type: string, sbom: Sbom): { target: string; class: ScanResult['class'] } {
   if (osPackageTypes.has(type as never)) {
     const os = sbom.os;
-    const label = os ? `${os.id} ${os.versionId ?? ''}`.trim() + (os.versionCodename ? ` (${os.versionCodename})` : '') : 'unknown OS';
+    const label = os ? `${os.id} ${os.versionId ?? ''}`.trim() : 'unknown OS';
     return { target: `${sbom.source.name} (${label})`, class: 'os-pkgs' };
   }
   return { target: languageTargets[type] ?? type, class: 'lang-pkgs' };
