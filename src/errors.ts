@@ -76,6 +76,24 @@ export const codes = {
   SBOM_DOCUMENT_INVALID: { status: 400, meaning: 'an SBOM document is not valid SPDX or CycloneDX JSON of a supported version', hint: 'bosun reads SPDX 2.2/2.3 JSON and CycloneDX 1.4-1.6 JSON' },
   SBOM_FORMAT_UNKNOWN: { status: 400, meaning: 'the requested SBOM format is not one bosun writes', hint: 'use spdx-json or cyclonedx-json' },
 
+  // --- registry server (`bosun registry serve`); src/registry/errors.ts maps each onto the
+  // distribution-spec wire code (the part after REGISTRY_SERVE_)
+  REGISTRY_SERVE_BLOB_UNKNOWN: { status: 404, meaning: 'the served registry has no such blob in that repository', hint: 'push the blob first, or check the repository name and digest' },
+  REGISTRY_SERVE_BLOB_UPLOAD_INVALID: { status: 400, meaning: 'an upload request is out of order, overlapping or otherwise not acceptable', hint: 'restart the upload; chunks must be sent in order with Content-Range start equal to the bytes received so far' },
+  REGISTRY_SERVE_BLOB_UPLOAD_UNKNOWN: { status: 404, meaning: 'the upload session id is unknown, finished or cancelled', hint: 'start a new upload with POST /v2/<name>/blobs/uploads/' },
+  REGISTRY_SERVE_DIGEST_INVALID: { status: 400, meaning: 'a digest is malformed, or content does not hash to the digest given', hint: 'digests look like sha256:<64 hex>; check that the uploaded bytes are the ones the digest was computed over' },
+  REGISTRY_SERVE_MANIFEST_BLOB_UNKNOWN: { status: 400, meaning: 'a pushed manifest references a blob or manifest the repository does not hold', hint: 'push every layer, the config and every child manifest before the manifest that references them' },
+  REGISTRY_SERVE_MANIFEST_INVALID: { status: 400, meaning: 'a pushed manifest is malformed, of an unsupported type (e.g. Docker schema 1) or too large', hint: 'push an OCI or Docker v2 schema 2 manifest of at most 4 MiB' },
+  REGISTRY_SERVE_MANIFEST_UNKNOWN: { status: 404, meaning: 'the served registry has no manifest for that tag or digest', hint: 'check the tag or digest; GET /v2/<name>/tags/list lists tags' },
+  REGISTRY_SERVE_NAME_INVALID: { status: 400, meaning: 'a repository name does not match the distribution-spec name grammar', hint: 'names are lowercase path components of [a-z0-9] separated by ., _, __ or -, joined by /, at most 255 characters' },
+  REGISTRY_SERVE_NAME_UNKNOWN: { status: 404, meaning: 'the served registry has no repository of that name', hint: 'push something to the repository first; GET /v2/_catalog lists repositories' },
+  REGISTRY_SERVE_PAGINATION_NUMBER_INVALID: { status: 400, meaning: 'the n query parameter is not a non-negative integer', hint: 'pass n as a decimal integer; larger values are capped by the server' },
+  REGISTRY_SERVE_RANGE_INVALID: { status: 416, meaning: 'a Range or Content-Range header cannot be satisfied', hint: 'ask for bytes inside the blob, and send upload chunks in order' },
+  REGISTRY_SERVE_SIZE_INVALID: { status: 400, meaning: 'the request body length does not match the length declared', hint: 'check Content-Length and Content-Range against the bytes sent' },
+  REGISTRY_SERVE_TAG_INVALID: { status: 400, meaning: 'a tag does not match [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}', hint: 'use a tag of at most 128 characters from letters, digits, _, . and -, not starting with . or -' },
+  REGISTRY_SERVE_UNSUPPORTED: { status: 405, meaning: 'the served registry does not support that operation or endpoint', hint: 'see docs/registry.md for the implemented API' },
+  REGISTRY_SERVE_STORE_FAILED: { status: 500, meaning: 'the registry blob store or metadata database failed (disk full, permissions, corruption)', hint: 'check the --data directory: free space, permissions, and the server log' },
+
   // --- vuln: matching, suppression, reports
   VULN_ADVISORY_INVALID: { meaning: 'an advisory record is not valid OSV JSON', hint: 'check the advisory file or directory; bosun reads OSV schema 1.x records, one per .json file' },
   VULN_IGNOREFILE_INVALID: { status: 400, meaning: 'an ignore file (.bosunignore / .trivyignore) has a malformed line', hint: 'write one id per line, optionally followed by exp:YYYY-MM-DD; # starts a comment' },

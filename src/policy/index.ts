@@ -1,7 +1,7 @@
 /** The Kyverno-compatible policy engine: public API of `src/policy`. */
 export { evaluate, evaluatePolicy } from './engine.js';
 export type { EvaluateOptions } from './engine.js';
-export { parsePolicies, parseResources, toPolicy, limits } from './load.js';
+export { parsePolicies, parseResources, toPolicy, limits as policyLimits } from './load.js';
 export type { Policy, Rule, KubeObject, PolicyDocument } from './model.js';
 export type { RuleResult, RuleStatus, PolicyRequest, Operation, RequestUser, SubresourceInfo } from './types.js';
 export { defaultRuleKinds, verifyImagesRule } from './rules/index.js';

@@ -4,6 +4,7 @@ import { registerCopy } from './copy.js';
 import { registerGenerateKeyPair } from './generate-key-pair.js';
 import { registerInspect } from './inspect.js';
 import { registerPolicy } from './policy.js';
+import { registerRegistry } from './registry.js';
 import { registerSignBlob } from './sign-blob.js';
 import { registerSigstoreConformance } from './sigstore-conformance.js';
 import { registerVerifyBlob } from './verify-blob.js';
@@ -20,6 +21,7 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerSignBlob,
   registerVerifyBlob,
   registerPolicy,
+  registerRegistry,
   registerSigstoreConformance,
   registerClean,
   registerImage,

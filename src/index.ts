@@ -1,0 +1,10 @@
+// bosun's stable library API. Each area exports its own explicit list from its index.ts;
+// this file re-exports those lists (and nothing internal).
+
+export { BosunError, codes, isBosunError, redactUrl, type ErrorCode } from './errors.js';
+export * from './oci/index.js';
+export * from './sbom/index.js';
+export * from './sign/index.js';
+export * from './policy/index.js';
+export type { Advisory, AdvisorySource, Affected, AffectedRange, RangeEvent, Severity } from './vuln/advisory.js';
+export * from './registry/index.js';

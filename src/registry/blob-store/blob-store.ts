@@ -1,0 +1,29 @@
+import type { Readable } from 'node:stream';
+
+/** An inclusive byte range, `start <= end < size` (as HTTP Range writes it). */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/**
+ * A dumb streaming key/value store for registry content. Keys come from `paths.ts` only.
+ * Digest checks and upload assembly live above it.
+ *
+ * Implementer obligations:
+ * - `put` is atomic: a reader sees the old value (or none) until the whole body has been
+ *   stored durably, then the new one. If `body` errors (e.g. a digest mismatch raised by a
+ *   verifying stream), `put` rejects with that error and nothing becomes visible.
+ * - `read` returns a fresh stream the caller consumes or destroys; it throws
+ *   REGISTRY_SERVE_BLOB_UNKNOWN when the key is absent. `range` must lie within the value.
+ * - `list(prefix)` yields every key starting with `prefix`, in no particular order.
+ * - `delete` of an absent key is not an error.
+ * - Keys that do not match `isStoreKey` throw INPUT_INVALID (never touch storage).
+ */
+export interface BlobStore {
+  stat(key: string): Promise<{ size: number } | undefined>;
+  read(key: string, range?: ByteRange): Promise<Readable>;
+  put(key: string, body: Readable): Promise<void>;
+  list(prefix: string): AsyncIterable<string>;
+  delete(key: string): Promise<void>;
+}

@@ -1,0 +1,21 @@
+import type { FastifyRequest } from 'fastify';
+import type { BlobStore } from './blob-store/blob-store.js';
+import type { ContentCache } from './content-cache.js';
+import type { MetaStore } from './meta-store/meta-store.js';
+import type { UploadSessions } from './upload-sessions.js';
+
+/**
+ * Decides whether the requester may read repository `from`, before a cross-repository mount
+ * links one of its blobs into the target. The mount is done only on `true`; otherwise the
+ * request falls back to an ordinary upload session (spec: 202). An auth layer plugs in here.
+ */
+export type MountCheck = (request: FastifyRequest, from: string) => Promise<boolean>;
+
+/** What every route plugin is given. */
+export interface RegistryContext {
+  blobs: BlobStore;
+  meta: MetaStore;
+  uploads: UploadSessions;
+  cache: ContentCache;
+  mayMountFrom: MountCheck;
+}

@@ -1,0 +1,66 @@
+import type { Digest } from '../../oci/digest.js';
+import type { Descriptor } from '../../oci/types.js';
+
+/** A manifest as the registry records it; its bytes live in the BlobStore under its digest. */
+export interface ManifestRecord {
+  repo: string;
+  digest: Digest;
+  mediaType: string;
+  size: number;
+  /** Set when the manifest has a `subject`: it is then a referrer of that digest. */
+  subject?: Digest;
+  /** `artifactType`, else the config media type of an image manifest (referrers API rule). */
+  artifactType?: string;
+  annotations?: Record<string, string>;
+}
+
+export interface UploadRecord {
+  id: string;
+  repo: string;
+  /** Bytes received so far. */
+  size: number;
+  /** Milliseconds since the epoch of the last request that touched the session. */
+  updatedAt: number;
+}
+
+/** `n` entries after `last` in lexical (byte) order. */
+export interface Page {
+  n: number;
+  last?: string;
+}
+
+/**
+ * Registry metadata: repositories, the blobs each may see, manifests, tags, referrers and
+ * upload sessions.
+ *
+ * Implementer obligations:
+ * - A repository exists once something was linked or recorded in it; it is created implicitly.
+ * - `putManifest` records the manifest, its blob link and (when given) the tag in one
+ *   transaction that is durable when the promise resolves.
+ * - `deleteManifest` also removes every tag pointing at it; it returns false when absent.
+ * - Listing is bounded by `page.n`; callers cap `n`, implementations never scan past it.
+ * - Failures throw REGISTRY_SERVE_STORE_FAILED.
+ */
+export interface MetaStore {
+  linkBlob(repo: string, digest: Digest, size: number): Promise<void>;
+  blobLink(repo: string, digest: Digest): Promise<{ size: number } | undefined>;
+  unlinkBlob(repo: string, digest: Digest): Promise<boolean>;
+  putManifest(record: ManifestRecord, tag?: string): Promise<void>;
+  getManifest(repo: string, digest: Digest): Promise<ManifestRecord | undefined>;
+  resolveTag(repo: string, tag: string): Promise<ManifestRecord | undefined>;
+  deleteManifest(repo: string, digest: Digest): Promise<boolean>;
+  deleteTag(repo: string, tag: string): Promise<boolean>;
+  /** Undefined when the repository does not exist. */
+  listTags(repo: string, page: Page): Promise<string[] | undefined>;
+  listRepositories(page: Page): Promise<string[]>;
+  /** At most `limit` referrer descriptors of `subject`, by digest, optionally of one artifactType. */
+  referrers(repo: string, subject: Digest, opts: { artifactType?: string; limit: number }): Promise<Descriptor[]>;
+  createUpload(record: UploadRecord): Promise<void>;
+  getUpload(id: string): Promise<UploadRecord | undefined>;
+  setUploadSize(id: string, size: number, updatedAt: number): Promise<void>;
+  deleteUpload(id: string): Promise<void>;
+  /** Sessions not touched since `before` (ms since epoch), oldest first, at most `limit`. */
+  staleUploads(before: number, limit: number): Promise<UploadRecord[]>;
+  listUploadIds(): Promise<string[]>;
+  close(): Promise<void>;
+}

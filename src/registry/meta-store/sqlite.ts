@@ -1,0 +1,245 @@
+import Database from 'better-sqlite3';
+import { BosunError } from '../../errors.js';
+import type { Digest } from '../../oci/digest.js';
+import type { Descriptor } from '../../oci/types.js';
+import type { ManifestRecord, MetaStore, Page, UploadRecord } from './meta-store.js';
+import { migrations } from './migrations.js';
+
+interface ManifestRow {
+  digest: string;
+  media_type: string;
+  size: number;
+  subject: string | null;
+  artifact_type: string | null;
+  annotations: string | null;
+}
+
+interface UploadRow {
+  id: string;
+  repo: string;
+  size: number;
+  updated_at: number;
+}
+
+const manifestColumns = 'm.digest, m.media_type, m.size, m.subject, m.artifact_type, m.annotations';
+
+function toRecord(repo: string, row: ManifestRow): ManifestRecord {
+  const r: ManifestRecord = { repo, digest: row.digest as Digest, mediaType: row.media_type, size: row.size };
+  if (row.subject !== null) r.subject = row.subject as Digest;
+  if (row.artifact_type !== null) r.artifactType = row.artifact_type;
+  if (row.annotations !== null) r.annotations = JSON.parse(row.annotations) as Record<string, string>;
+  return r;
+}
+
+function toUpload(row: UploadRow): UploadRecord {
+  return { id: row.id, repo: row.repo, size: row.size, updatedAt: row.updated_at };
+}
+
+/** Runs `fn`, turning any driver error into REGISTRY_SERVE_STORE_FAILED. */
+function guarded<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof BosunError) throw err;
+    throw new BosunError('REGISTRY_SERVE_STORE_FAILED', `metadata: ${what} failed`, { cause: err });
+  }
+}
+
+/**
+ * MetaStore on SQLite (better-sqlite3): WAL journal, schema migrated on open. One process owns
+ * the file. Manifests, tags and blob links are written with `synchronous = FULL` (fsynced
+ * before the promise resolves, so an acknowledged push survives power loss); upload-session
+ * bookkeeping with NORMAL, which survives a process crash and costs no fsync.
+ */
+export class SqliteMetaStore implements MetaStore {
+  private readonly db: Database.Database;
+  private readonly stmt: ReturnType<SqliteMetaStore['prepare']>;
+
+  /** Opens (creating and migrating) the database at `file`; ':memory:' for a throwaway one. */
+  constructor(file: string) {
+    this.db = guarded('open', () => new Database(file));
+    guarded('migrate', () => this.migrate());
+    this.stmt = this.prepare();
+  }
+
+  private migrate(): void {
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    const have = this.db.pragma('user_version', { simple: true }) as number;
+    if (have > migrations.length) {
+      throw new BosunError('REGISTRY_SERVE_STORE_FAILED', `metadata schema version ${have} is newer than this bosun (${migrations.length}); upgrade bosun`);
+    }
+    for (let v = have; v < migrations.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(migrations[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      repoId: db.prepare<[string], { id: number }>('SELECT id FROM repositories WHERE name = ?'),
+      addRepo: db.prepare<[string]>('INSERT INTO repositories (name) VALUES (?) ON CONFLICT (name) DO NOTHING'),
+      link: db.prepare<[number, string, number]>('INSERT OR REPLACE INTO blob_links (repo_id, digest, size) VALUES (?, ?, ?)'),
+      blobLink: db.prepare<[string, string], { size: number }>(
+        'SELECT b.size FROM repositories r JOIN blob_links b ON b.repo_id = r.id WHERE r.name = ? AND b.digest = ?',
+      ),
+      unlinkById: db.prepare<[number, string]>('DELETE FROM blob_links WHERE repo_id = ? AND digest = ?'),
+      unlink: db.prepare<[string, string]>('DELETE FROM blob_links WHERE repo_id = (SELECT id FROM repositories WHERE name = ?) AND digest = ?'),
+      putManifest: db.prepare<[number, string, string, number, string | null, string | null, string | null]>(
+        'INSERT OR REPLACE INTO manifests (repo_id, digest, media_type, size, subject, artifact_type, annotations) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      putTag: db.prepare<[number, string, string]>('INSERT OR REPLACE INTO tags (repo_id, name, digest) VALUES (?, ?, ?)'),
+      getManifest: db.prepare<[string, string], ManifestRow>(
+        `SELECT ${manifestColumns} FROM repositories r JOIN manifests m ON m.repo_id = r.id WHERE r.name = ? AND m.digest = ?`,
+      ),
+      resolveTag: db.prepare<[string, string], ManifestRow>(
+        `SELECT ${manifestColumns} FROM repositories r JOIN tags t ON t.repo_id = r.id
+         JOIN manifests m ON m.repo_id = r.id AND m.digest = t.digest WHERE r.name = ? AND t.name = ?`,
+      ),
+      deleteManifest: db.prepare<[number, string]>('DELETE FROM manifests WHERE repo_id = ? AND digest = ?'),
+      deleteTagsOf: db.prepare<[number, string]>('DELETE FROM tags WHERE repo_id = ? AND digest = ?'),
+      deleteTag: db.prepare<[string, string]>('DELETE FROM tags WHERE repo_id = (SELECT id FROM repositories WHERE name = ?) AND name = ?'),
+      listTags: db.prepare<[number, string, number], { name: string }>('SELECT name FROM tags WHERE repo_id = ? AND name > ? ORDER BY name LIMIT ?'),
+      listRepos: db.prepare<[string, number], { name: string }>('SELECT name FROM repositories WHERE name > ? ORDER BY name LIMIT ?'),
+      referrers: db.prepare<[string, string, number], ManifestRow>(
+        `SELECT ${manifestColumns} FROM repositories r JOIN manifests m ON m.repo_id = r.id
+         WHERE r.name = ? AND m.subject = ? ORDER BY m.digest LIMIT ?`,
+      ),
+      referrersOfType: db.prepare<[string, string, string, number], ManifestRow>(
+        `SELECT ${manifestColumns} FROM repositories r JOIN manifests m ON m.repo_id = r.id
+         WHERE r.name = ? AND m.subject = ? AND m.artifact_type = ? ORDER BY m.digest LIMIT ?`,
+      ),
+      createUpload: db.prepare<[string, string, number, number]>('INSERT INTO uploads (id, repo, size, updated_at) VALUES (?, ?, ?, ?)'),
+      getUpload: db.prepare<[string], UploadRow>('SELECT id, repo, size, updated_at FROM uploads WHERE id = ?'),
+      setUploadSize: db.prepare<[number, number, string]>('UPDATE uploads SET size = ?, updated_at = ? WHERE id = ?'),
+      deleteUpload: db.prepare<[string]>('DELETE FROM uploads WHERE id = ?'),
+      staleUploads: db.prepare<[number, number], UploadRow>('SELECT id, repo, size, updated_at FROM uploads WHERE updated_at < ? ORDER BY updated_at LIMIT ?'),
+      uploadIds: db.prepare<[], { id: string }>('SELECT id FROM uploads'),
+    };
+  }
+
+  /** Runs `fn` in a transaction whose commit is fsynced. */
+  private durable<T>(fn: () => T): T {
+    this.db.pragma('synchronous = FULL');
+    try {
+      return this.db.transaction(fn)();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
+  }
+
+  private ensureRepo(name: string): number {
+    this.stmt.addRepo.run(name);
+    return this.stmt.repoId.get(name)!.id;
+  }
+
+  async linkBlob(repo: string, digest: Digest, size: number): Promise<void> {
+    guarded('link blob', () => this.durable(() => this.stmt.link.run(this.ensureRepo(repo), digest, size)));
+  }
+
+  async blobLink(repo: string, digest: Digest): Promise<{ size: number } | undefined> {
+    return guarded('read blob link', () => this.stmt.blobLink.get(repo, digest));
+  }
+
+  async unlinkBlob(repo: string, digest: Digest): Promise<boolean> {
+    return guarded('unlink blob', () => this.stmt.unlink.run(repo, digest).changes > 0);
+  }
+
+  async putManifest(r: ManifestRecord, tag?: string): Promise<void> {
+    guarded('put manifest', () =>
+      this.durable(() => {
+        const id = this.ensureRepo(r.repo);
+        this.stmt.link.run(id, r.digest, r.size);
+        const annotations = r.annotations ? JSON.stringify(r.annotations) : null;
+        this.stmt.putManifest.run(id, r.digest, r.mediaType, r.size, r.subject ?? null, r.artifactType ?? null, annotations);
+        if (tag !== undefined) this.stmt.putTag.run(id, tag, r.digest);
+      }),
+    );
+  }
+
+  async getManifest(repo: string, digest: Digest): Promise<ManifestRecord | undefined> {
+    const row = guarded('read manifest', () => this.stmt.getManifest.get(repo, digest));
+    return row && toRecord(repo, row);
+  }
+
+  async resolveTag(repo: string, tag: string): Promise<ManifestRecord | undefined> {
+    const row = guarded('resolve tag', () => this.stmt.resolveTag.get(repo, tag));
+    return row && toRecord(repo, row);
+  }
+
+  async deleteManifest(repo: string, digest: Digest): Promise<boolean> {
+    return guarded('delete manifest', () =>
+      this.durable(() => {
+        const id = this.stmt.repoId.get(repo)?.id;
+        if (id === undefined) return false;
+        this.stmt.deleteTagsOf.run(id, digest);
+        this.stmt.unlinkById.run(id, digest);
+        return this.stmt.deleteManifest.run(id, digest).changes > 0;
+      }),
+    );
+  }
+
+  async deleteTag(repo: string, tag: string): Promise<boolean> {
+    return guarded('delete tag', () => this.stmt.deleteTag.run(repo, tag).changes > 0);
+  }
+
+  async listTags(repo: string, page: Page): Promise<string[] | undefined> {
+    return guarded('list tags', () => {
+      const id = this.stmt.repoId.get(repo)?.id;
+      if (id === undefined) return undefined;
+      return this.stmt.listTags.all(id, page.last ?? '', page.n).map((r) => r.name);
+    });
+  }
+
+  async listRepositories(page: Page): Promise<string[]> {
+    return guarded('list repositories', () => this.stmt.listRepos.all(page.last ?? '', page.n).map((r) => r.name));
+  }
+
+  async referrers(repo: string, subject: Digest, opts: { artifactType?: string; limit: number }): Promise<Descriptor[]> {
+    const rows = guarded('list referrers', () =>
+      opts.artifactType === undefined
+        ? this.stmt.referrers.all(repo, subject, opts.limit)
+        : this.stmt.referrersOfType.all(repo, subject, opts.artifactType, opts.limit),
+    );
+    return rows.map((row) => {
+      const r = toRecord(repo, row);
+      const d: Descriptor = { mediaType: r.mediaType, digest: r.digest, size: r.size };
+      if (r.artifactType !== undefined) d.artifactType = r.artifactType;
+      if (r.annotations !== undefined) d.annotations = r.annotations;
+      return d;
+    });
+  }
+
+  async createUpload(u: UploadRecord): Promise<void> {
+    guarded('create upload', () => this.stmt.createUpload.run(u.id, u.repo, u.size, u.updatedAt));
+  }
+
+  async getUpload(id: string): Promise<UploadRecord | undefined> {
+    const row = guarded('read upload', () => this.stmt.getUpload.get(id));
+    return row && toUpload(row);
+  }
+
+  async setUploadSize(id: string, size: number, updatedAt: number): Promise<void> {
+    guarded('update upload', () => this.stmt.setUploadSize.run(size, updatedAt, id));
+  }
+
+  async deleteUpload(id: string): Promise<void> {
+    guarded('delete upload', () => this.stmt.deleteUpload.run(id));
+  }
+
+  async staleUploads(before: number, limit: number): Promise<UploadRecord[]> {
+    return guarded('list stale uploads', () => this.stmt.staleUploads.all(before, limit).map(toUpload));
+  }
+
+  async listUploadIds(): Promise<string[]> {
+    return guarded('list uploads', () => this.stmt.uploadIds.all().map((r) => r.id));
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}

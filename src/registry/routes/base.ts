@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+
+/** `GET /v2/`: the API version check (spec: end-1). Always 200 while auth is not implemented. */
+export async function baseRoutes(app: FastifyInstance): Promise<void> {
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/v2/',
+    handler: async (_request, reply) => {
+      reply.header('docker-distribution-api-version', 'registry/2.0').type('application/json');
+      return '{}';
+    },
+  });
+}

@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { isBosunError } from '../../src/errors.js';
+import { digestOf } from '../../src/oci/digest.js';
+import { MemoryBlobStore } from '../../src/registry/blob-store/memory.js';
+import { SqliteMetaStore } from '../../src/registry/meta-store/sqlite.js';
+import { UploadSessions } from '../../src/registry/upload-sessions.js';
+import { UploadSpool } from '../../src/registry/upload-spool.js';
+
+async function setup() {
+  const dir = await mkdtemp(join(tmpdir(), 'bosun-spool-'));
+  const meta = new SqliteMetaStore(':memory:');
+  const sessions = new UploadSessions(meta, new MemoryBlobStore(), await new UploadSpool(dir).open());
+  return { dir, meta, sessions };
+}
+
+test('cleanStale removes old sessions and orphan files, keeps recent ones', async () => {
+  const { dir, meta, sessions } = await setup();
+  const fresh = await sessions.start('r');
+  const old = await sessions.start('r');
+  const hourAgo = Date.now() - 3600_000;
+  await meta.setUploadSize(old.id, 0, hourAgo);
+  const orphan = 'f'.repeat(32);
+  await writeFile(join(dir, orphan), 'left by a crash');
+  await utimes(join(dir, orphan), new Date(hourAgo), new Date(hourAgo));
+  assert.equal(await sessions.cleanStale(60_000), 2);
+  assert.deepEqual((await readdir(dir)).sort(), [fresh.id]);
+  assert.ok(await meta.getUpload(fresh.id));
+  assert.equal(await meta.getUpload(old.id), undefined);
+});
+
+test('a second request on a busy session is BLOB_UPLOAD_INVALID', async () => {
+  const { sessions } = await setup();
+  const u = await sessions.start('r');
+  // A body that never ends keeps the first append in progress.
+  const slow = new Readable({ read() {} });
+  slow.push('x');
+  const first = sessions.append(u, { body: slow });
+  await assert.rejects(sessions.append(u, { body: Readable.from([Buffer.from('y')]) }), (e) => isBosunError(e, 'REGISTRY_SERVE_BLOB_UPLOAD_INVALID'));
+  slow.push(null);
+  assert.equal((await first).size, 1);
+});
+
+test('a client hanging up mid-chunk is BLOB_UPLOAD_INVALID and the partial chunk is dropped', async () => {
+  const { sessions } = await setup();
+  const u = await sessions.start('r');
+  const ok = await sessions.append(u, { body: Readable.from([Buffer.from('abc')]) });
+  const aborted = new Readable({ read() {} });
+  aborted.push('partial');
+  setImmediate(() => aborted.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
+  await assert.rejects(sessions.append(ok, { body: aborted }), (e) => isBosunError(e, 'REGISTRY_SERVE_BLOB_UPLOAD_INVALID'));
+  const next = await sessions.append(ok, { body: Readable.from([Buffer.from('def')]) });
+  assert.equal(next.size, 6);
+  // The running hash was dropped with the failed chunk; finishing hashes the file instead.
+  assert.equal(await sessions.finish(next, digestOf('abcdef')), 6);
+});
