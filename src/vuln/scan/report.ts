@@ -24,8 +24,9 @@ export interface ScanResult {
 export interface ScanMetadata {
   startedAt: string;
   finishedAt: string;
+  /** `uri` is bosun's purl (`pkg:npm/bosun@<version>`). */
   scanner: { name: 'bosun'; version: string; uri: string };
-  /** The advisory database: where it came from and how current it is. `uri` is bosun's purl. */
+  /** The advisory database: where it came from and how current it is. */
   db: { kind: string; location?: string; updatedAt?: string; records?: number };
 }
 
