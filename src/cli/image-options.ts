@@ -3,6 +3,7 @@ import { BlobCache, defaultCacheDir } from '../oci/blob-cache.js';
 import type { OpenImageOptions } from '../oci/open.js';
 import type { ImageCore } from '../oci/types.js';
 import { Progress } from './progress.js';
+import { pipeThrough } from '../oci/pipe-through.js';
 
 /** The flags every image-taking command shares. */
 export interface ImageFlags {
@@ -32,7 +33,7 @@ export function imageOptions(flags: ImageFlags, label: string): { options: OpenI
   const progress = new Progress(label, process.stderr, { quiet: flags.quiet });
   const track = (core: ImageCore): ImageCore => ({
     ...core,
-    openBlob: async (desc, signal) => (await core.openBlob(desc, signal)).pipe(progress.track(desc.size)),
+    openBlob: async (desc, signal) => pipeThrough(await core.openBlob(desc, signal), progress.track(desc.size)),
   });
   const options: OpenImageOptions = {
     ...(flags.input !== undefined ? { input: flags.input } : {}),

@@ -7,6 +7,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { BosunError } from '../errors.js';
 import { algorithmOf, hexOf, type Digest } from './digest.js';
 import type { Descriptor, ImageCore } from './types.js';
+import { pipeThrough } from './pipe-through.js';
 
 /*
  * Layout of a cache directory (safe for several bosun processes at once: entries appear only
@@ -61,12 +62,7 @@ export class BlobCache {
       throw new BosunError('CACHE_FAILED', `cannot create cache directory "${this.dir}"`, { cause: err });
     }
     const tmp = join(tmpDir, `${hexOf(desc.digest).slice(0, 16)}-${randomBytes(8).toString('hex')}`);
-    const writer = new CacheWriter(desc, tmp, this.pathOf(desc.digest));
-    source.on('error', (err) => writer.destroy(err));
-    writer.on('close', () => {
-      if (!source.destroyed) source.destroy();
-    });
-    return source.pipe(writer);
+    return pipeThrough(source, new CacheWriter(desc, tmp, this.pathOf(desc.digest)));
   }
 
   /** Deletes every cached blob and in-flight file. Safe while other processes read. */

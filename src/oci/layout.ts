@@ -7,6 +7,7 @@ import { isImageManifest, isIndex } from './media-types.js';
 import { fromCore, type FromCoreOptions } from './partial.js';
 import { readAll } from './read-all.js';
 import type { Descriptor, Image, ImageIndex, Index, Platform } from './types.js';
+import { pipeThrough } from './pipe-through.js';
 
 export { write } from './layout-write.js';
 export { refNameAnnotation, readLayoutIndex };
@@ -69,7 +70,7 @@ export async function readManifestBlob(store: LayoutStore, desc: Descriptor): Pr
   if (desc.size > limits.manifestBytes) {
     throw new BosunError('LIMIT_EXCEEDED', `${what}: ${desc.size} bytes is over the ${limits.manifestBytes}-byte limit`);
   }
-  const raw = await readAll((await store.open(blobPath(desc.digest))).pipe(new VerifyingStream(desc.digest, what, desc.size)), limits.manifestBytes, what);
+  const raw = await readAll(pipeThrough(await store.open(blobPath(desc.digest)), new VerifyingStream(desc.digest, what, desc.size)), limits.manifestBytes, what);
   return { raw, parsed: parseManifest(raw, what, desc.mediaType) };
 }
 

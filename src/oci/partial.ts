@@ -7,6 +7,7 @@ import { parseConfig, parseManifest } from './manifest.js';
 import { layerCompression } from './media-types.js';
 import { readAll } from './read-all.js';
 import type { Descriptor, Image, ImageConfig, ImageCore, Layer, Manifest } from './types.js';
+import { pipeThrough } from './pipe-through.js';
 
 export interface FromCoreOptions {
   /** Names the image in messages (a reference or a path). */
@@ -18,13 +19,7 @@ export interface FromCoreOptions {
 
 /** Opens a blob and verifies it against its descriptor's digest and size as it streams. */
 export async function openVerified(core: ImageCore, desc: Descriptor, what: string): Promise<Readable> {
-  const raw = await core.openBlob(desc);
-  const verifier = new VerifyingStream(desc.digest, what, desc.size);
-  raw.on('error', (err) => verifier.destroy(err));
-  verifier.on('close', () => {
-    if (!raw.destroyed) raw.destroy();
-  });
-  return raw.pipe(verifier);
+  return pipeThrough(await core.openBlob(desc), new VerifyingStream(desc.digest, what, desc.size));
 }
 
 function memo<T>(f: () => Promise<T>): () => Promise<T> {
@@ -46,12 +41,7 @@ function makeLayer(core: ImageCore, desc: Descriptor, diffId: Digest, opts: From
     uncompressed: async () => {
       const plain = decompress(await openVerified(core, desc, what), what, opts.decompressLimits);
       if (opts.verifyDiffIds === false) return plain;
-      const check = new VerifyingStream(diffId, `${what} uncompressed`);
-      plain.on('error', (err) => check.destroy(err));
-      check.on('close', () => {
-        if (!plain.destroyed) plain.destroy();
-      });
-      return plain.pipe(check);
+      return pipeThrough(plain, new VerifyingStream(diffId, `${what} uncompressed`));
     },
   };
 }

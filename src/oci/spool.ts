@@ -6,6 +6,7 @@ import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BosunError } from '../errors.js';
 import { decompress, defaultDecompressLimits, sniffCompression, type DecompressLimits } from './decompress.js';
+import { pipeThrough } from './pipe-through.js';
 
 /**
  * Where a tar comes from: a file path, or a function that opens a fresh stream of it (stdin
@@ -80,9 +81,7 @@ export async function localTar(source: TarSource, what: string, opts: SpoolOptio
   try {
     const input = typeof source === 'string' ? createReadStream(source) : await source();
     const cap = new ByteCap(max, what);
-    input.on('error', (err: Error) => cap.destroy(err));
-    cap.on('close', () => input.destroyed || input.destroy());
-    await pipeline(decompress(input.pipe(cap), what, lim), createWriteStream(path), { signal: opts.signal });
+    await pipeline(decompress(pipeThrough(input, cap), what, lim), createWriteStream(path), { signal: opts.signal });
     return { path, cleanup };
   } catch (err) {
     await cleanup();
