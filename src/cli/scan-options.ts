@@ -9,7 +9,6 @@ import { loadOsvDirs } from '../vuln/match/memory-source.js';
 import { pkgTypeClasses, type PkgTypeClass } from '../vuln/scan/filter.js';
 import type { ScanMetadata } from '../vuln/scan/report.js';
 import { runScan, type ScanTarget } from '../vuln/scan/run.js';
-import { defaultCompare } from '../vuln/match/default-compare.js';
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -91,7 +90,7 @@ export async function scanCommand(flags: ScanFlags, target: (signal: AbortSignal
   const opened = await target(signal);
   try {
     const { hasFindings } = await runScan(opened.target, {
-      source, db, compare: defaultCompare, scannerVersion: version, format: flags.format, stdout: process.stdout,
+      source, db, scannerVersion: version, format: flags.format, stdout: process.stdout,
       ignoreFiles: flags.ignorefile, vexFiles: flags.vex, cwd: process.cwd(), signal,
       ...(flags.output ? { output: flags.output } : {}),
       ...(severities ? { severities } : {}), ...(pkgTypes ? { pkgTypes } : {}),

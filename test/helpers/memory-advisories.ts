@@ -34,5 +34,5 @@ export function sourceOf(records: readonly Advisory[]): MemoryAdvisorySource {
   return new MemoryAdvisorySource(records);
 }
 
-/** The comparator the matcher tests use. */
-export { interimCompare as compareForTests } from './interim-compare.js';
+/** The comparator the matcher tests use: the real per-ecosystem one. */
+export { compareVersions as compareForTests } from '../../src/vuln/versions/index.js';

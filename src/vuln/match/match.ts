@@ -6,12 +6,14 @@ import { pastEndOfLife } from './eol.js';
 import type { Finding, FindingStatus, MatchNote } from './finding.js';
 import { mergeHits, type Hit } from './merge.js';
 import { evaluate } from './ranges.js';
+import { compareVersions } from '../versions/index.js';
 
 /** Orders two versions of an OSV ecosystem (`compareVersions` from src/vuln/versions). */
 export type CompareVersions = (ecosystem: string, a: string, b: string) => number;
 
 export interface MatchOptions {
-  compare: CompareVersions;
+  /** Defaults to `compareVersions` (src/vuln/versions); tests and benchmarks may pass another. */
+  compare?: CompareVersions;
   signal?: AbortSignal;
   /** The clock for end-of-life notes (tests pin it). */
   now?: Date;
@@ -105,6 +107,7 @@ function osNotes(sbom: Sbom, os: ReturnType<typeof osEcosystem>, now: Date): Mat
  * finding per package. Throws `ABORTED` when `signal` fires; errors of the source propagate.
  */
 export async function match(sbom: Sbom, source: AdvisorySource, opts: MatchOptions): Promise<MatchResult> {
+  const compare = opts.compare ?? compareVersions;
   const os = osEcosystem(sbom.os);
   const notes = osNotes(sbom, os, opts.now ?? new Date());
   const cache = new Map<string, Promise<Advisory[]>>();
@@ -119,8 +122,8 @@ export async function match(sbom: Sbom, source: AdvisorySource, opts: MatchOptio
       pending = source.forPackage({ ecosystem: query.ecosystem, ...(query.release ? { release: query.release } : {}), name: query.name }, opts.signal);
       cache.set(key, pending);
     }
-    const hits = hitsFor(p, await pending, { query, compare: opts.compare, notes });
-    findings.push(...mergeHits(p, query, hits, opts.compare));
+    const hits = hitsFor(p, await pending, { query, compare, notes });
+    findings.push(...mergeHits(p, query, hits, compare));
   }
   findings.sort((a, b) => a.package.name.localeCompare(b.package.name) || a.package.version.localeCompare(b.package.version) || a.id.localeCompare(b.id));
   return { findings, notes };

@@ -8,7 +8,6 @@ import { readSbom } from '../../sbom/codecs/index.js';
 import type { Sbom } from '../../sbom/model.js';
 import { writerFor } from '../../report/index.js';
 import type { AdvisorySource } from '../advisory.js';
-import type { CompareVersions } from '../match/match.js';
 import { defaultIgnoreFiles, readIgnoreFile, type IgnoreRule } from '../suppress/ignorefile.js';
 import { readVex, type VexStatement } from '../suppress/vex.js';
 import type { FilterOptions } from './filter.js';
@@ -25,7 +24,6 @@ export type ScanTarget =
 export interface RunScanOptions extends FilterOptions {
   source: AdvisorySource;
   db: ScanMetadata['db'];
-  compare: CompareVersions;
   scannerVersion: string;
   /** Report format (`table`, `json`, `sarif`, `cyclonedx`, `cosign-vuln`). */
   format: string;

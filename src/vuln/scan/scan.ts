@@ -9,7 +9,7 @@ import { filterFindings, isPkgTypeSelected, type FilterOptions } from './filter.
 import { REPORT_SCHEMA_VERSION, type ReportFinding, type ScanMetadata, type ScanReport, type ScanResult } from './report.js';
 
 export interface ScanOptions extends FilterOptions, Omit<SuppressOptions, 'artifactDigest' | 'now'> {
-  compare: CompareVersions;
+  compare?: CompareVersions;
   /** List every package of each target (`--list-all-pkgs`). */
   listAllPackages?: boolean;
   platform?: string;
@@ -92,7 +92,7 @@ function osOf(sbom: Sbom): ScanReport['os'] {
 export async function scanSbom(sbom: Sbom, source: AdvisorySource, opts: ScanOptions): Promise<ScanReport> {
   const now = opts.now ?? (() => new Date());
   const startedAt = opts.startedAt ?? now();
-  const matched = await match(sbom, source, { compare: opts.compare, now: startedAt, ...(opts.signal ? { signal: opts.signal } : {}) });
+  const matched = await match(sbom, source, { ...(opts.compare ? { compare: opts.compare } : {}), now: startedAt, ...(opts.signal ? { signal: opts.signal } : {}) });
   const suppressed = applySuppressions(matched.findings, {
     ...(opts.rules ? { rules: opts.rules } : {}), ...(opts.vex ? { vex: opts.vex } : {}),
     ...(sbom.source.digest ? { artifactDigest: sbom.source.digest } : {}), now: startedAt,

@@ -177,3 +177,10 @@ test('a distribution status (no-dsa, end-of-life) becomes will_not_fix / end_of_
   const { findings } = await match(await debianSbom(), sourceOf([noFix('no-dsa'), noFix('end-of-life')]), { compare });
   assert.deepEqual(findings.map((f) => [f.advisories[0], f.status]), [['X-end-of-life', 'end_of_life'], ['X-no-dsa', 'will_not_fix']]);
 });
+
+test('a version its ecosystem rejects becomes a note, not a failure', async () => {
+  const p = pkg('npm', 'lodash', 'not-a-version', 'pkg:npm/lodash@not-a-version');
+  const r = await match(sbomOf(p), sourceOf([advisory('nodejs-security-wg', 'NSWG-ECO-516')]), { compare });
+  assert.deepEqual(r.findings, []);
+  assert.deepEqual(r.notes.map((n) => [n.kind, n.advisory]), [['version-invalid', 'NSWG-ECO-516']]);
+});
