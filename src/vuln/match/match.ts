@@ -4,9 +4,9 @@ import type { Advisory, Affected, AdvisorySource } from '../advisory.js';
 import { normalizeName, osEcosystem, osPackageTypes, queryFor, type PackageQuery } from './ecosystem.js';
 import { pastEndOfLife } from './eol.js';
 import type { Finding, FindingStatus, MatchNote } from './finding.js';
-import { mergeHits, type Hit } from './merge.js';
-import { evaluate } from './ranges.js';
-import { compareVersions } from '../versions/index.js';
+import { byCodeUnit, mergeHits, type Hit } from './merge.js';
+import { evaluate, type Compare, type SortedEventsCache } from './ranges.js';
+import { comparatorFor, type Comparator } from '../versions/index.js';
 
 /** Orders two versions of an OSV ecosystem (`compareVersions` from src/vuln/versions). */
 export type CompareVersions = (ecosystem: string, a: string, b: string) => number;
@@ -59,8 +59,30 @@ function specificOf(a: Affected): Record<string, unknown> {
 
 interface PackageMatchContext {
   query: PackageQuery;
-  compare: CompareVersions;
+  compareFor: (ecosystem: string) => Compare;
+  sorted: SortedEventsCache;
   notes: MatchNote[];
+}
+
+/**
+ * One comparator per ecosystem string, resolved once per `match()` call; the default resolves the
+ * ecosystem's comparator on first use (an unknown ecosystem throws VULN_VERSION_INVALID then).
+ */
+function comparators(compare: CompareVersions | undefined): (ecosystem: string) => Compare {
+  const byEcosystem = new Map<string, Compare>();
+  return (ecosystem) => {
+    let c = byEcosystem.get(ecosystem);
+    if (!c) {
+      c = compare ? (a, b) => compare(ecosystem, a, b) : lazyComparator(ecosystem);
+      byEcosystem.set(ecosystem, c);
+    }
+    return c;
+  };
+}
+
+function lazyComparator(ecosystem: string): Compare {
+  let resolved: Comparator | undefined;
+  return (a, b) => (resolved ??= comparatorFor(ecosystem)).compare(a, b);
 }
 
 function hitsFor(p: Package, advisories: readonly Advisory[], ctx: PackageMatchContext): Hit[] {
@@ -70,7 +92,7 @@ function hitsFor(p: Package, advisories: readonly Advisory[], ctx: PackageMatchC
     for (const aff of adv.affected) {
       if (!isSamePackage(aff, ctx.query)) continue;
       try {
-        const verdict = evaluate(ctx.query.version, aff, (a, b) => ctx.compare(aff.ecosystem, a, b));
+        const verdict = evaluate(ctx.query.version, aff, ctx.compareFor(aff.ecosystem), ctx.sorted);
         if (!verdict.isAffected) continue;
         const specific = specificOf(aff);
         const status = verdict.fixedVersions.length > 0 ? 'fixed' : (vendorStatus(specific) ?? 'affected');
@@ -107,7 +129,8 @@ function osNotes(sbom: Sbom, os: ReturnType<typeof osEcosystem>, now: Date): Mat
  * finding per package. Throws `ABORTED` when `signal` fires; errors of the source propagate.
  */
 export async function match(sbom: Sbom, source: AdvisorySource, opts: MatchOptions): Promise<MatchResult> {
-  const compare = opts.compare ?? compareVersions;
+  const compareFor = comparators(opts.compare);
+  const sorted: SortedEventsCache = new WeakMap();
   const os = osEcosystem(sbom.os);
   const notes = osNotes(sbom, os, opts.now ?? new Date());
   const cache = new Map<string, Promise<Advisory[]>>();
@@ -122,9 +145,9 @@ export async function match(sbom: Sbom, source: AdvisorySource, opts: MatchOptio
       pending = source.forPackage({ ecosystem: query.ecosystem, ...(query.release ? { release: query.release } : {}), name: query.name }, opts.signal);
       cache.set(key, pending);
     }
-    const hits = hitsFor(p, await pending, { query, compare, notes });
-    findings.push(...mergeHits(p, query, hits, compare));
+    const hits = hitsFor(p, await pending, { query, compareFor, sorted, notes });
+    findings.push(...mergeHits(p, query, hits, compareFor));
   }
-  findings.sort((a, b) => a.package.name.localeCompare(b.package.name) || a.package.version.localeCompare(b.package.version) || a.id.localeCompare(b.id));
+  findings.sort((a, b) => byCodeUnit(a.package.name, b.package.name) || byCodeUnit(a.package.version, b.package.version) || byCodeUnit(a.id, b.id));
   return { findings, notes };
 }

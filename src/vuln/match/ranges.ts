@@ -15,10 +15,17 @@ export interface RangeVerdict {
 
 type EventKind = 'introduced' | 'fixed' | 'last_affected' | 'limit';
 
-interface Event {
+/** One range event, decoded. */
+export interface Event {
   kind: EventKind;
   version: string;
 }
+
+/**
+ * Sorted events per range, reused across packages: sorting dominates matching otherwise. Valid for
+ * one comparator only (a cache per `match()` call).
+ */
+export type SortedEventsCache = WeakMap<AffectedRange, Event[]>;
 
 // Ties between events at one version: introduced first, so `introduced: X, fixed: X` leaves X
 // unaffected, as the spec's loop would when given the events in that order.
@@ -56,9 +63,13 @@ function isBeforeLimits(version: string, events: readonly Event[], compare: Comp
 }
 
 /** True when `version` lies in one SEMVER or ECOSYSTEM range; GIT ranges never match a package version. */
-export function isInRange(version: string, range: AffectedRange, compare: Compare): boolean {
+export function isInRange(version: string, range: AffectedRange, compare: Compare, cache?: SortedEventsCache): boolean {
   if (range.type === 'GIT') return false;
-  const events = sortEvents(range.events, compare);
+  let events = cache?.get(range);
+  if (!events) {
+    events = sortEvents(range.events, compare);
+    cache?.set(range, events);
+  }
   if (!isBeforeLimits(version, events, compare)) return false;
   let isVulnerable = false;
   for (const e of events) {
@@ -84,9 +95,9 @@ function sortUnique(versions: readonly string[], compare: Compare): string[] {
  * (exact string match, as the spec says) or lies in any SEMVER/ECOSYSTEM range. The fixed
  * versions offered are those above the installed version in the ranges that affect it.
  */
-export function evaluate(version: string, affected: Pick<Affected, 'ranges' | 'versions'>, compare: Compare): RangeVerdict {
+export function evaluate(version: string, affected: Pick<Affected, 'ranges' | 'versions'>, compare: Compare, cache?: SortedEventsCache): RangeVerdict {
   const ranges = affected.ranges.filter((r) => r.type !== 'GIT');
-  const hitRanges = ranges.filter((r) => isInRange(version, r, compare));
+  const hitRanges = ranges.filter((r) => isInRange(version, r, compare, cache));
   const isListed = affected.versions.includes(version);
   if (!isListed && hitRanges.length === 0) return { isAffected: false, fixedVersions: [] };
   // a version matched only by the list still takes the fixes its ranges name above it

@@ -25,6 +25,18 @@ function constructorFor(vector: string): { version: CvssScore['version']; make: 
  * third-party data, and one bad vector must not stop a scan).
  */
 export function scoreCvss(vector: string): { version: CvssScore['version']; score: number } | undefined {
+  if (scored.has(vector)) return scored.get(vector);
+  const result = computeCvss(vector);
+  // the same vectors recur across records and packages; the memo is bounded by clearing it
+  if (scored.size >= MAX_MEMO) scored.clear();
+  scored.set(vector, result);
+  return result;
+}
+
+const MAX_MEMO = 50_000;
+const scored = new Map<string, { version: CvssScore['version']; score: number } | undefined>();
+
+function computeCvss(vector: string): { version: CvssScore['version']; score: number } | undefined {
   const c = constructorFor(vector.trim());
   if (!c || vector.length > 512) return undefined;
   try {
