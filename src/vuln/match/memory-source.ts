@@ -86,7 +86,11 @@ export class MemoryAdvisorySource implements AdvisorySource {
       const base = i < 0 ? x.ecosystem : x.ecosystem.slice(0, i);
       return `${base}\0${normalizeName(base, x.name)}`;
     }));
-    for (const k of keys) this.#index.set(k, [...(this.#index.get(k) ?? []), a]);
+    for (const k of keys) {
+      const list = this.#index.get(k);
+      if (list) list.push(a);
+      else this.#index.set(k, [a]);
+    }
   }
 
   forPackage(query: { ecosystem: string; release?: string; name: string }): Promise<Advisory[]> {

@@ -44,7 +44,9 @@ function groupHits(hits: readonly Hit[]): Hit[][] {
   const groups = new Map<number, Hit[]>();
   hits.forEach((h, i) => {
     const root = find(i);
-    groups.set(root, [...(groups.get(root) ?? []), h]);
+    const group = groups.get(root);
+    if (group) group.push(h);
+    else groups.set(root, [h]);
   });
   return [...groups.values()];
 }
