@@ -95,6 +95,11 @@ export const codes = {
   REGISTRY_SERVE_STORE_FAILED: { status: 500, meaning: 'the registry blob store or metadata database failed (disk full, permissions, corruption)', hint: 'check the --data directory: free space, permissions, and the server log' },
   // --- vuln: versions
   VULN_VERSION_INVALID: { meaning: 'a version string is not valid in its ecosystem (or the ecosystem is unknown)', hint: 'check the package version and ecosystem; docs/versions.md lists the accepted syntax per ecosystem' },
+  // --- sign: images in registries (sign, attest, verify, tree, download)
+  REGISTRY_CONFLICT: { status: 409, meaning: 'a tag changed between reading and writing it, and retrying did not settle it', hint: 'another client is writing the same signature or referrers tag; run the command again' },
+  SIGN_NO_SIGNATURES: { meaning: 'the image has no signatures or attestations bosun could find (no `.sig`/`.att` tag and no Sigstore bundle referrer)', hint: 'sign it with `bosun sign` / `bosun attest` (or cosign), and check the image reference and registry' },
+  SIGN_PREDICATE_INVALID: { status: 400, meaning: 'an attestation predicate file is not a JSON object', hint: 'pass a JSON document (an SBOM, a vulnerability report, a provenance predicate) with --predicate, or - for stdin' },
+  SIGN_ANNOTATION_INVALID: { status: 400, meaning: 'an -a/--annotations value is not of the form key=value', hint: 'write -a key=value; repeat -a for several' },
 
   // --- vuln: matching, suppression, reports
   VULN_ADVISORY_INVALID: { meaning: 'an advisory record is not valid OSV JSON', hint: 'check the advisory file or directory; bosun reads OSV schema 1.x records, one per .json file' },

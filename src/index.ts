@@ -8,3 +8,4 @@ export * from './sign/index.js';
 export * from './policy/index.js';
 export type { Advisory, AdvisorySource, Affected, AffectedRange, RangeEvent, Severity } from './vuln/advisory.js';
 export * from './registry/index.js';
+export { compareVersions, comparatorFor, comparators, InvalidVersionError, MAX_VERSION_LENGTH, type Comparator, type Ecosystem } from './vuln/versions/index.js';

@@ -6,7 +6,7 @@ import * as bosun from '../src/index.js';
 const entryPoints = [
   'BosunError', 'parseReference', 'parseDigest', 'openImage', 'squash', 'rootfsTree', 'inspectImage',
   'ImageBuilder', 'BlobCache', 'copy', 'catalog', 'readSbom',
-  'generateKeyPair', 'verifyBlob', 'evaluate', 'runTests',
+  'generateKeyPair', 'verifyBlob', 'evaluate', 'runTests', 'compareVersions',
 ] as const;
 
 for (const name of entryPoints) {

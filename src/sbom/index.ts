@@ -13,3 +13,7 @@ export { spdxJson, toSpdx } from './codecs/spdx.js';
 export { readSpdx } from './codecs/spdx-read.js';
 export { cycloneDxJson, toCycloneDx } from './codecs/cyclonedx.js';
 export { readCycloneDx } from './codecs/cyclonedx-read.js';
+export {
+  dotnetDepsCataloger, goModCataloger, phpComposerLockCataloger, phpInstalledCataloger, pipfileLockCataloger, poetryLockCataloger,
+  pythonRequirementsCataloger, rpmCataloger, rubyGemfileLockCataloger, rubyInstalledCataloger, uvLockCataloger,
+} from './catalogers/index.js';

@@ -34,6 +34,14 @@ export interface PackageMetadata {
   files?: string[];
   /** The license text as the package declares it, before normalisation. */
   rawLicense?: string;
+  /** rpm VENDOR tag. */
+  vendor?: string;
+  /** rpm MODULARITYLABEL (`name:stream:version:context` of the module the package came from). */
+  modularityLabel?: string;
+  /** Installed size in bytes as the package database records it (rpm SIZE/LONGSIZE). */
+  installedSize?: number;
+  /** Go: required only `// indirect` (a dependency of a dependency) in go.mod. */
+  isIndirect?: boolean;
 }
 
 /** One installed package. `id` is derived from content, so it is stable across runs. */

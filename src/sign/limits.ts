@@ -15,6 +15,15 @@ export const signLimits = {
   artifactBytes: 1024 * 1024 * 1024,
   /** Transparency-log entries, RFC 3161 timestamps and DSSE signatures per bundle/envelope. */
   entries: 32,
+  /**
+   * Signatures or attestations considered per image, over both layouts (CVE-2023-46737: a
+   * registry can list endless signatures, each costing a verification).
+   */
+  imageAttachments: 100,
+  /** A `.sig` layer blob (a simple-signing payload is ~250 bytes; annotations in `optional` add some). */
+  signaturePayloadBytes: 1024 * 1024,
+  /** A `.att` layer blob: a DSSE envelope, base64 of a payload up to `dssePayloadBytes`. */
+  envelopeBytes: 44 * 1024 * 1024,
   /** in-toto statement subjects. */
   subjects: 4096,
   /** scrypt cost parameters accepted when decrypting a key (cosign uses N=32768 r=8 p=1). */

@@ -40,12 +40,12 @@ export interface ImageVerification {
  * Verifies every item of `found` against `subject` (the image manifest digest) under `policy`.
  * Legacy signatures must sign a simple-signing payload naming `subject`; bundles must be DSSE
  * statements with `subject` among their subjects. Items that fail are reported, not thrown;
- * an empty `verified` list is SIGN_VERIFY_FAILED. More than `signLimits.entries` items is
- * LIMIT_EXCEEDED (a registry can list thousands; checking each costs real work).
+ * an empty `verified` list is SIGN_VERIFY_FAILED. More than `signLimits.imageAttachments` items is
+ * LIMIT_EXCEEDED (a registry can list thousands; checking each costs real work: CVE-2023-46737).
  */
 export async function verifyImageSignatures(subject: Digest, found: readonly SignatureMaterial[], policy: ImageTrustPolicy): Promise<ImageVerification> {
   if (found.length === 0) throw new BosunError('SIGN_VERIFY_FAILED', `no signatures found for ${subject}`);
-  if (found.length > signLimits.entries) throw new BosunError('LIMIT_EXCEEDED', `${found.length} signatures for ${subject}, more than the ${signLimits.entries} bosun checks`);
+  if (found.length > signLimits.imageAttachments) throw new BosunError('LIMIT_EXCEEDED', `${found.length} signatures for ${subject}, more than the ${signLimits.imageAttachments} bosun checks`);
   const verified: VerifiedSigner[] = [];
   const rejected: Array<{ index: number; code: string; message: string }> = [];
   for (const [index, item] of found.entries()) {

@@ -8,6 +8,12 @@ import { registerRegistry } from './registry.js';
 import { registerSignBlob } from './sign-blob.js';
 import { registerSigstoreConformance } from './sigstore-conformance.js';
 import { registerVerifyBlob } from './verify-blob.js';
+import { registerSign } from './sign.js';
+import { registerAttest } from './attest.js';
+import { registerVerify } from './verify.js';
+import { registerVerifyAttestation } from './verify-attestation.js';
+import { registerTree } from './tree.js';
+import { registerDownload } from './download.js';
 import { registerImage } from './image.js';
 import { registerFs } from './fs.js';
 import { registerRootfs } from './rootfs.js';
@@ -24,6 +30,12 @@ export const commands: ReadonlyArray<(program: Command) => void> = [
   registerRegistry,
   registerSigstoreConformance,
   registerClean,
+  registerSign,
+  registerAttest,
+  registerVerify,
+  registerVerifyAttestation,
+  registerTree,
+  registerDownload,
   registerImage,
   registerFs,
   registerRootfs,

@@ -8,3 +8,4 @@ export { clearTokenCache, parseChallenge, type Challenge } from './auth.js';
 export { dockerConfigPath, resolveCredentials, type CredentialSource, type ResolvedCredentials } from './credentials.js';
 export { parseRetryAfter } from './transport.js';
 export type { Credentials, RemoteOptions, RetryOptions } from './options.js';
+export { Repository, parseReferrersIndex, referrersTag, type PushedManifest, type Referrers } from './artifacts.js';

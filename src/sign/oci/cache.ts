@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import type { Digest } from '../../oci/digest.js';
+import type { ImageTrustPolicy } from '../verify-image.js';
+
+/** Limits of the in-memory verification cache. */
+export interface VerificationCacheOptions {
+  /** How long a positive result is reused (default 5 minutes). */
+  readonly ttlMs?: number;
+  /** Entries kept; the oldest is evicted first (default 10,000). */
+  readonly maxEntries?: number;
+  /**
+   * Within this long after a verification, the same reference under the same policy is
+   * answered from memory without asking the registry (default 0: always re-read the tag and
+   * signature manifests). A signature removed meanwhile is noticed only after this window.
+   */
+  readonly revalidateAfterMs?: number;
+  /** The clock (tests). */
+  readonly now?: () => number;
+}
+
+interface Entry<T> {
+  readonly value: T;
+  readonly expires: number;
+}
+
+function keyFingerprint(key: KeyObject): string {
+  return createHash('sha256').update(key.export({ format: 'der', type: 'spki' })).digest('hex');
+}
+
+/**
+ * A stable hash of everything that decides trust: the key (its SPKI), the identity matchers,
+ * the trusted root, the predicateType and the annotation filters. Two policies with the same
+ * hash accept exactly the same signatures.
+ */
+export function policyHash(policy: ImageTrustPolicy, extra: Readonly<Record<string, unknown>> = {}): string {
+  const doc = {
+    key: policy.key ? keyFingerprint(policy.key) : undefined,
+    identity: policy.identity,
+    root: policy.trustedRoot ? createHash('sha256').update(JSON.stringify(policy.trustedRoot)).digest('hex') : undefined,
+    extra,
+  };
+  return createHash('sha256').update(JSON.stringify(doc)).digest('hex');
+}
+
+/**
+ * Remembers successful verifications keyed by (image digest, the digests of the signature
+ * manifests read, policy hash). Any new or removed signature changes the manifest digests and
+ * so misses; a changed policy misses; entries expire after the TTL so revocations in a trusted
+ * root update are picked up. Only successes are stored: a failure is always re-checked.
+ */
+export class VerificationCache<T> {
+  private readonly entries = new Map<string, Entry<T>>();
+  private readonly recent = new Map<string, Entry<T>>();
+  private readonly revalidateAfterMs: number;
+  private readonly ttlMs: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+
+  constructor(opts: VerificationCacheOptions = {}) {
+    this.ttlMs = opts.ttlMs ?? 5 * 60_000;
+    this.revalidateAfterMs = Math.min(opts.revalidateAfterMs ?? 0, this.ttlMs);
+    this.maxEntries = opts.maxEntries ?? 10_000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** The cache key for one verification. */
+  static key(image: Digest, state: readonly string[], policy: string): string {
+    return `${image}|${state.join(';')}|${policy}`;
+  }
+
+  /** A verified result, when one is stored for `key` and has not expired. */
+  get(key: string): T | undefined {
+    return this.live(this.entries, key);
+  }
+
+  /** A result for `reference` under `policy` younger than `revalidateAfterMs`, if any. */
+  getRecent(reference: string, policy: string): T | undefined {
+    return this.revalidateAfterMs > 0 ? this.live(this.recent, `${reference}|${policy}`) : undefined;
+  }
+
+  /** Stores a verified result; with `recent`, also for `getRecent(reference, policy)`. */
+  set(key: string, value: T, recent?: { readonly reference: string; readonly policy: string }): void {
+    const now = this.now();
+    this.put(this.entries, key, { value, expires: now + this.ttlMs });
+    if (recent && this.revalidateAfterMs > 0) this.put(this.recent, `${recent.reference}|${recent.policy}`, { value, expires: now + this.revalidateAfterMs });
+  }
+
+  private live(map: Map<string, Entry<T>>, key: string): T | undefined {
+    const e = map.get(key);
+    if (!e) return undefined;
+    if (e.expires <= this.now()) {
+      map.delete(key);
+      return undefined;
+    }
+    return e.value;
+  }
+
+  private put(map: Map<string, Entry<T>>, key: string, entry: Entry<T>): void {
+    map.delete(key);
+    if (map.size >= this.maxEntries) map.delete(map.keys().next().value!);
+    map.set(key, entry);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
