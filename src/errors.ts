@@ -114,6 +114,11 @@ export const codes = {
   ADMISSION_TIMEOUT: { status: 504, meaning: 'the admission decision did not complete within the webhook time budget', hint: 'check registry latency and the audit log; the failure policy decided the request' },
   ADMISSION_NAMESPACE_LOOKUP_FAILED: { meaning: 'the labels of the request namespace could not be looked up', hint: 'check the namespaces file (or the cluster connection); requests fail closed meanwhile' },
   ADMISSION_CONFIG_INVALID: { meaning: 'the admission server configuration (policies, certificates, exceptions) is not usable', hint: 'check the --policies directory and the --cert / --key files' },
+
+  // --- vuln: matching, suppression, reports
+  VULN_IGNOREFILE_INVALID: { status: 400, meaning: 'an ignore file (.bosunignore / .trivyignore) has a malformed line', hint: 'write one id per line, optionally followed by exp:YYYY-MM-DD; # starts a comment' },
+  VULN_VEX_INVALID: { status: 400, meaning: 'a VEX document is not valid OpenVEX or CycloneDX VEX JSON', hint: 'pass an OpenVEX 0.2 document or a CycloneDX 1.4-1.6 BOM with vulnerabilities[].analysis' },
+  REPORT_FORMAT_UNKNOWN: { status: 400, meaning: 'the requested report format is not one bosun writes', hint: 'use table, json, sarif, cyclonedx or cosign-vuln' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;

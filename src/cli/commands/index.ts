@@ -17,6 +17,11 @@ export const commands: readonly CommandEntry[] = [
   { name: 'copy', load: async () => (await import('./copy.js')).registerCopy },
   { name: 'tree', load: async () => (await import('./tree.js')).registerTree },
   { name: 'sbom', load: async () => (await import('./sbom.js')).registerSbom },
+  // vulnerability scanning
+  { name: 'image', load: async () => (await import('./image.js')).registerImage },
+  { name: 'fs', load: async () => (await import('./fs.js')).registerFs },
+  { name: 'rootfs', load: async () => (await import('./rootfs.js')).registerRootfs },
+  { name: 'sbom-scan', load: async () => (await import('./sbom-scan.js')).registerSbomScan },
   // vulnerability database
   { name: 'db', load: async () => (await import('./db.js')).registerDb },
   // signing and attestation

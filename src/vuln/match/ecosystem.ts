@@ -1,0 +1,126 @@
+import { PackageURL } from 'packageurl-js';
+import type { OsRelease, Package, PackageType } from '../../sbom/model.js';
+
+/** Where the matcher looks a package up: the OSV base ecosystem, release, normalised name and version. */
+export interface PackageQuery {
+  ecosystem: string;
+  release?: string;
+  name: string;
+  version: string;
+  /** Set when the query uses the source package (deb Source:, apk origin, source rpm). */
+  isSource: boolean;
+}
+
+/** Package types installed by an OS package manager (`--pkg-types os`); everything else is `library`. */
+export const osPackageTypes: ReadonlySet<PackageType> = new Set(['deb', 'apk', 'rpm']);
+
+/** OSV ecosystems of the distributions bosun knows, by os-release ID. */
+const distroEcosystem: Readonly<Record<string, string>> = {
+  debian: 'Debian',
+  ubuntu: 'Ubuntu',
+  alpine: 'Alpine',
+  rhel: 'Red Hat',
+  almalinux: 'AlmaLinux',
+  rocky: 'Rocky Linux',
+};
+
+const languageEcosystem: Readonly<Partial<Record<PackageType, string>>> = {
+  npm: 'npm',
+  pypi: 'PyPI',
+  golang: 'Go',
+  maven: 'Maven',
+  gem: 'RubyGems',
+  cargo: 'crates.io',
+  nuget: 'NuGet',
+  composer: 'Packagist',
+  hex: 'Hex',
+  pub: 'Pub',
+};
+
+/**
+ * The OSV ecosystem and release suffix for an OS release: `Debian` + `12`, `Ubuntu` + `22.04`,
+ * `Alpine` + `v3.19`, `Red Hat` + `9`. Undefined for an unknown distribution or missing VERSION_ID.
+ * spec: osv-schema "Defined ecosystems" (release suffix forms per distribution).
+ */
+export function osEcosystem(os: OsRelease | undefined): { ecosystem: string; release: string } | undefined {
+  if (!os) return undefined;
+  const ecosystem = distroEcosystem[os.id] ?? os.idLike?.map((id) => distroEcosystem[id]).find((e) => e !== undefined);
+  const v = os.versionId;
+  if (!ecosystem || !v) return undefined;
+  switch (ecosystem) {
+    case 'Alpine': {
+      const [major, minor] = v.split('.');
+      return { ecosystem, release: `v${major}.${minor ?? '0'}` };
+    }
+    case 'Ubuntu':
+      return { ecosystem, release: v };
+    default:
+      return { ecosystem, release: v.split('.')[0]! };
+  }
+}
+
+/**
+ * A package name as its ecosystem compares names: PyPI per PEP 503 (lowercase, runs of `-_.` to
+ * `-`), Go module paths and Maven `group:artifact` as written, npm lowercase, distribution names as
+ * written. The advisory source must index names with the same function.
+ */
+export function normalizeName(ecosystem: string, name: string): string {
+  switch (ecosystem.split(':', 1)[0]) {
+    case 'PyPI':
+      return name.toLowerCase().replace(/[-_.]+/g, '-');
+    case 'npm':
+    case 'NuGet':
+    case 'Packagist':
+      return name.toLowerCase();
+    default:
+      return name;
+  }
+}
+
+/** purl qualifier `upstream=name[@version]` (syft's and bosun's spelling of a deb/apk source). */
+function upstreamOf(purl: string): { name: string; version?: string } | undefined {
+  try {
+    const up = PackageURL.fromString(purl).qualifiers?.upstream;
+    if (!up) return undefined;
+    const at = up.indexOf('@');
+    return at < 0 ? { name: up } : { name: up.slice(0, at), version: up.slice(at + 1) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** `group:artifact` for Maven, the module path for Go, `@scope/name` for npm, from the purl. */
+function languageName(p: Package): string {
+  try {
+    const u = PackageURL.fromString(p.purl);
+    if (p.type === 'maven' && u.namespace) return `${u.namespace}:${u.name}`;
+    if (p.type === 'golang') return u.namespace ? `${u.namespace}/${u.name}` : u.name;
+    if (p.type === 'npm' && u.namespace) return `${u.namespace}/${u.name}`;
+    return u.name;
+  } catch {
+    return p.name;
+  }
+}
+
+/**
+ * How to look a package up. OS packages use their distribution's ecosystem and the source package
+ * (Debian/Ubuntu advisories name source packages and source versions; Alpine names the origin;
+ * Red Hat the source rpm). Undefined when bosun has no ecosystem for the package (or the OS is unknown).
+ */
+export function queryFor(p: Package, os: { ecosystem: string; release: string } | undefined): PackageQuery | undefined {
+  if (osPackageTypes.has(p.type)) {
+    if (!os) return undefined;
+    const up = upstreamOf(p.purl);
+    const sourceName = p.metadata.sourceName ?? up?.name;
+    const sourceVersion = p.metadata.sourceVersion ?? up?.version;
+    const name = sourceName ?? p.name;
+    // apk origins share the binary's version; deb and rpm sources can differ (binNMUs, +bN)
+    const version = p.type === 'apk' ? p.version : (sourceVersion ?? p.version);
+    return { ecosystem: os.ecosystem, release: os.release, name, version, isSource: name !== p.name || version !== p.version };
+  }
+  const ecosystem = languageEcosystem[p.type];
+  if (!ecosystem) return undefined;
+  // OSV writes Go versions bare; module versions carry "v" and the toolchain's stdlib "go" (go1.21.3)
+  const version = p.type === 'golang' ? p.version.replace(/^(v|go)(?=\d)/, '') : p.version;
+  return { ecosystem, name: normalizeName(ecosystem, languageName(p)), version, isSource: false };
+}

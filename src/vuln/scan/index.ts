@@ -1,0 +1,15 @@
+export type { FilterOptions, PkgTypeClass } from './filter.js';
+export { filterFindings, pkgTypeClasses } from './filter.js';
+export type { ReportFinding, ScanMetadata, ScanReport, ScanResult } from './report.js';
+export { REPORT_SCHEMA_VERSION } from './report.js';
+export type { ScanOptions } from './scan.js';
+export { scanSbom } from './scan.js';
+export type { RunScanOptions, ScanOutcome, ScanTarget } from './run.js';
+export { runScan } from './run.js';
+export { sbomForDirectory, sbomForImage } from './sbom-for.js';
+export type { Suppression, SuppressOptions } from '../suppress/apply.js';
+export { applySuppressions } from '../suppress/apply.js';
+export type { IgnoreRule } from '../suppress/ignorefile.js';
+export { parseIgnoreText, parseIgnoreYaml, readIgnoreFile } from '../suppress/ignorefile.js';
+export type { VexProduct, VexStatement } from '../suppress/vex.js';
+export { parseVex, readVex } from '../suppress/vex.js';
