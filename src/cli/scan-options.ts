@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { BosunError } from '../errors.js';
-import { defaultCacheDir } from '../oci/blob-cache.js';
-import type { AdvisorySource } from '../vuln/advisory.js';
 import { severityLevels, type SeverityLevel } from '../vuln/match/finding.js';
-import { loadOsvDirs } from '../vuln/match/memory-source.js';
+import { defaultDbDir, openDatabase, type SqliteAdvisorySource } from '../vuln/db/index.js';
 import { pkgTypeClasses, type PkgTypeClass } from '../vuln/scan/filter.js';
 import type { ScanMetadata } from '../vuln/scan/report.js';
 import { runScan, type ScanTarget } from '../vuln/scan/run.js';
@@ -45,9 +42,9 @@ export function addScanOptions(cmd: Command, withQuiet = true): Command {
     .option('-f, --format <format>', 'table, json, sarif, cyclonedx or cosign-vuln', 'table')
     .option('-o, --output <file>', 'write the report to a file (atomically) instead of stdout')
     .option('--timeout <duration>', 'give up after this long (e.g. 90s, 5m)', '5m')
-    .option('--skip-db-update', 'do not update the advisory database (bosun never updates it during a scan)')
-    .option('--offline', 'make no network calls for advisories (scans only use the local database)')
-    .option('--db-dir <dir>', 'advisory database directory', path.join(defaultCacheDir(), 'db'));
+    .option('--skip-db-update', 'use the local advisory database as it is, even when older than a day')
+    .option('--offline', 'make no network calls for advisories (implies --skip-db-update)')
+    .option('--db-dir <dir>', 'advisory database directory (see `bosun db status`)', defaultDbDir());
   return withQuiet ? cmd.option('-q, --quiet', 'no progress output') : cmd;
 }
 
@@ -72,12 +69,14 @@ function parseExitCode(raw: string): number {
 }
 
 /**
- * Opens the advisory source. Until the SQLite database (src/vuln/db) is available this reads a
- * directory of OSV JSON records (any depth up to 4); this is the one place to switch over.
+ * Opens the SQLite advisory database (`bosun db update|import` build it). A database older than a
+ * day is updated first unless --skip-db-update or --offline; a stale one used as is prints a
+ * warning. Throws VULN_DB_MISSING when there is none.
  */
-export async function openAdvisories(dbDir: string): Promise<{ source: AdvisorySource; db: ScanMetadata['db'] }> {
-  const source = await loadOsvDirs([dbDir]);
-  return { source, db: { kind: 'osv-json', location: dbDir } };
+export async function openAdvisories(flags: Pick<ScanFlags, 'dbDir' | 'skipDbUpdate' | 'offline' | 'quiet'>): Promise<{ source: SqliteAdvisorySource; db: ScanMetadata['db'] }> {
+  const opened = await openDatabase({ dir: flags.dbDir, ...(flags.skipDbUpdate ? { skipUpdate: true } : {}), ...(flags.offline ? { offline: true } : {}) });
+  for (const w of opened.warnings) process.stderr.write(`bosun: warning: ${w.code}: ${w.message}\n`);
+  return { source: opened.source, db: { kind: 'sqlite', location: flags.dbDir } };
 }
 
 /** Runs a scan for a command: maps the flags, runs it, and sets the exit code (`--exit-code` when findings remain). */
@@ -86,7 +85,7 @@ export async function scanCommand(flags: ScanFlags, target: (signal: AbortSignal
   const pkgTypes = parseList<PkgTypeClass>(flags.pkgTypes, pkgTypeClasses, '--pkg-types');
   const exitCode = parseExitCode(flags.exitCode);
   const signal = AbortSignal.timeout(parseDuration(flags.timeout));
-  const { source, db } = await openAdvisories(flags.dbDir);
+  const { source, db } = await openAdvisories(flags);
   const opened = await target(signal);
   try {
     const { hasFindings } = await runScan(opened.target, {
@@ -99,5 +98,6 @@ export async function scanCommand(flags: ScanFlags, target: (signal: AbortSignal
     if (hasFindings && exitCode !== 0) process.exitCode = exitCode;
   } finally {
     await opened.close?.();
+    source.close();
   }
 }

@@ -14,6 +14,7 @@ import { dirTree } from '../helpers/dir-tree.js';
 import { osvDir } from '../helpers/memory-advisories.js';
 import { buildImage, writeLayout } from '../helpers/oci-image.js';
 import { debianOsRelease } from '../helpers/sbom-fixture.js';
+import { importDatabase } from '../../src/vuln/db/index.js';
 
 const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
 
@@ -75,9 +76,12 @@ before(async () => {
     mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
     writeFileSync(path.join(root, rel), content);
   }
+  const osvRecords = path.join(work, 'osv');
+  mkdirSync(osvRecords);
+  for (const [dir, id] of records) copyFileSync(path.join(osvDir(dir), `${id}.json`), path.join(osvRecords, `${id}.json`));
+  // The scan commands read the SQLite database that `bosun db import` builds.
   db = path.join(work, 'db');
-  mkdirSync(db);
-  for (const [dir, id] of records) copyFileSync(path.join(osvDir(dir), `${id}.json`), path.join(db, `${id}.json`));
+  await importDatabase([osvRecords], { dir: db });
   const built = await buildImage([
     [{ path: 'etc/os-release', content: Buffer.from(files['etc/os-release']!) }, { path: 'var/lib/dpkg/status', content: Buffer.from(status) }],
     [{ path: 'app/node_modules/lodash/package.json', content: Buffer.from(files['app/node_modules/lodash/package.json']!) }],

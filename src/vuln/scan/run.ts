@@ -14,10 +14,11 @@ import type { FilterOptions } from './filter.js';
 import type { ScanMetadata, ScanReport } from './report.js';
 import { scanSbom } from './scan.js';
 import { sbomForDirectory, sbomForImage } from './sbom-for.js';
+import type { LayerCache } from '../../oci/layer-cache.js';
 
 /** What to scan: an opened image, a directory, or an SPDX/CycloneDX document. */
 export type ScanTarget =
-  | { kind: 'image'; image: Image; name: string }
+  | { kind: 'image'; image: Image; name: string; layerCache?: LayerCache }
   | { kind: 'directory'; dir: string }
   | { kind: 'sbom'; file: string };
 
@@ -50,7 +51,7 @@ const MAX_SBOM_BYTES = 256 * 1024 * 1024;
 async function sbomFor(target: ScanTarget, signal: AbortSignal | undefined): Promise<Sbom> {
   switch (target.kind) {
     case 'image':
-      return sbomForImage(target.image, target.name, signal);
+      return sbomForImage(target.image, target.name, signal, target.layerCache);
     case 'directory':
       return sbomForDirectory(target.dir, signal);
     case 'sbom': {

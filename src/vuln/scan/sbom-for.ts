@@ -1,34 +1,22 @@
-import { rootfsTree } from '../../oci/rootfs.js';
-import { squash } from '../../oci/squash.js';
+import type { LayerCache } from '../../oci/layer-cache.js';
 import type { Image } from '../../oci/types.js';
-import { catalog, catalogGlobs } from '../../sbom/catalog.js';
+import { generateSbom } from '../../sbom/generate.js';
 import type { Sbom } from '../../sbom/model.js';
 
-// The SBOM pass of the scan commands. `bosun sbom` will get its own image entry point
-// (src/sbom/scan-image.ts, in progress on another branch); until it lands this calls squash +
-// catalog directly, and these two functions are the only place to switch over.
+// The SBOM pass of the scan commands: the same code `bosun sbom` runs, so a scan and an SBOM of
+// the same image agree package for package, and share the per-layer cache.
 
 /**
- * Catalogs an image: squashes only the files the catalogers read (each layer read once), then
- * catalogs the tree. The squashed tree's spill directory is always removed. Errors of squash and
+ * Catalogs an image (each layer read once, or replayed from `layerCache`). Errors of squash and
  * catalog propagate (OCI_* codes, LIMIT_EXCEEDED, ABORTED).
  */
-export async function sbomForImage(image: Image, name: string, signal?: AbortSignal): Promise<Sbom> {
-  const tree = await squash(image, catalogGlobs(), signal ? { signal } : {});
-  try {
-    const digest = await image.digest();
-    return await catalog(tree, { source: { kind: 'image', name, digest }, ...(signal ? { signal } : {}) });
-  } finally {
-    await tree.close();
-  }
+export async function sbomForImage(image: Image, name: string, signal?: AbortSignal, layerCache?: LayerCache): Promise<Sbom> {
+  const { sbom } = await generateSbom({ kind: 'image', name, image }, { ...(signal ? { signal } : {}), ...(layerCache ? { layerCache } : {}) });
+  return sbom;
 }
 
 /** Catalogs a directory (a project tree for `bosun fs`, an unpacked root for `bosun rootfs`). */
 export async function sbomForDirectory(dir: string, signal?: AbortSignal): Promise<Sbom> {
-  const tree = await rootfsTree(dir, catalogGlobs(), signal ? { signal } : {});
-  try {
-    return await catalog(tree, { source: { kind: 'directory', name: dir }, ...(signal ? { signal } : {}) });
-  } finally {
-    await tree.close();
-  }
+  const { sbom } = await generateSbom({ kind: 'directory', name: dir, path: dir }, signal ? { signal } : {});
+  return sbom;
 }
