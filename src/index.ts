@@ -15,3 +15,5 @@ export {
 } from './vuln/db/index.js';
 export * from './sign/oci/index.js';
 export * from './admission/index.js';
+export { match, type Finding, type MatchResult } from './vuln/match/index.js';
+export { runScan, scanSbom, type ScanReport } from './vuln/scan/index.js';

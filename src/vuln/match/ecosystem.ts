@@ -1,5 +1,6 @@
 import { PackageURL } from 'packageurl-js';
 import type { OsRelease, Package, PackageType } from '../../sbom/model.js';
+import { normalizeName as normalizeStoredName } from '../db/ecosystem.js';
 
 /** Where the matcher looks a package up: the OSV base ecosystem, release, normalised name and version. */
 export interface PackageQuery {
@@ -60,21 +61,12 @@ export function osEcosystem(os: OsRelease | undefined): { ecosystem: string; rel
 }
 
 /**
- * A package name as its ecosystem compares names: PyPI per PEP 503 (lowercase, runs of `-_.` to
- * `-`), Go module paths and Maven `group:artifact` as written, npm lowercase, distribution names as
- * written. The advisory source must index names with the same function.
+ * A package name as its ecosystem compares names. One rule set for the whole scanner: the
+ * database indexes advisories with the same function (src/vuln/db/ecosystem.ts), so a query and
+ * a stored name can never be normalised differently. Release suffixes (`Debian:12`) are ignored.
  */
 export function normalizeName(ecosystem: string, name: string): string {
-  switch (ecosystem.split(':', 1)[0]) {
-    case 'PyPI':
-      return name.toLowerCase().replace(/[-_.]+/g, '-');
-    case 'npm':
-    case 'NuGet':
-    case 'Packagist':
-      return name.toLowerCase();
-    default:
-      return name;
-  }
+  return normalizeStoredName(ecosystem.split(':', 1)[0]!, name);
 }
 
 /** purl qualifier `upstream=name[@version]` (syft's and bosun's spelling of a deb/apk source). */
@@ -89,13 +81,17 @@ function upstreamOf(purl: string): { name: string; version?: string } | undefine
   }
 }
 
-/** `group:artifact` for Maven, the module path for Go, `@scope/name` for npm, from the purl. */
+/**
+ * `group:artifact` for Maven, the module path for Go, from the purl. npm names come from the
+ * package itself: purls lowercase them, but legacy npm names (`JSONStream`) are case-sensitive and
+ * advisories spell them as published.
+ */
 function languageName(p: Package): string {
+  if (p.type === 'npm') return p.name;
   try {
     const u = PackageURL.fromString(p.purl);
     if (p.type === 'maven' && u.namespace) return `${u.namespace}:${u.name}`;
     if (p.type === 'golang') return u.namespace ? `${u.namespace}/${u.name}` : u.name;
-    if (p.type === 'npm' && u.namespace) return `${u.namespace}/${u.name}`;
     return u.name;
   } catch {
     return p.name;
