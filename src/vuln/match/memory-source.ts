@@ -1,70 +1,17 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import { BosunError } from '../../errors.js';
-import type { Advisory, AdvisorySource, RangeEvent } from '../advisory.js';
+import type { Advisory, AdvisorySource } from '../advisory.js';
+import { decodeOsv, defaultOsvLimits } from '../db/osv.js';
 import { normalizeName } from './ecosystem.js';
 
-const severity = z.object({ type: z.string(), score: z.string() });
-const event = z.union([
-  z.object({ introduced: z.string() }),
-  z.object({ fixed: z.string() }),
-  z.object({ last_affected: z.string() }),
-  z.object({ limit: z.string() }),
-]);
-const record = z.object({
-  id: z.string().min(1),
-  modified: z.string(),
-  published: z.string().optional(),
-  withdrawn: z.string().optional(),
-  aliases: z.array(z.string()).optional(),
-  related: z.array(z.string()).optional(),
-  summary: z.string().optional(),
-  severity: z.array(severity).optional(),
-  affected: z.array(z.object({
-    package: z.object({ ecosystem: z.string(), name: z.string(), purl: z.string().optional() }),
-    ranges: z.array(z.object({ type: z.enum(['SEMVER', 'ECOSYSTEM', 'GIT']), events: z.array(event) })).optional(),
-    versions: z.array(z.string()).optional(),
-    severity: z.array(severity).optional(),
-    ecosystem_specific: z.record(z.string(), z.unknown()).optional(),
-    database_specific: z.record(z.string(), z.unknown()).optional(),
-  })).optional(),
-  references: z.array(z.object({ type: z.string(), url: z.string() })).optional(),
-  database_specific: z.record(z.string(), z.unknown()).optional(),
-});
-
-/** Largest OSV record read (the biggest real ones are a few hundred KiB). */
-const MAX_RECORD_BYTES = 8 * 1024 * 1024;
-
 /**
- * Parses one OSV 1.x JSON record into the advisory model (spec: osv-schema). Throws
- * `VULN_ADVISORY_INVALID` for a record that is not valid JSON of that shape; `name` labels errors.
+ * Parses one OSV 1.x JSON record into the advisory model: the same codec the database import
+ * uses (src/vuln/db/osv.ts), so fixtures and the database agree on every field and limit.
+ * Throws `VULN_ADVISORY_INVALID` or `LIMIT_EXCEEDED`; `name` labels errors.
  */
 export function parseOsv(json: string, name: string): Advisory {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch (err) {
-    throw new BosunError('VULN_ADVISORY_INVALID', `advisory "${name}" is not JSON`, { cause: err });
-  }
-  const r = record.safeParse(raw);
-  if (!r.success) throw new BosunError('VULN_ADVISORY_INVALID', `advisory "${name}" is not an OSV record: ${r.error.issues[0]?.message ?? ''}`);
-  const d = r.data;
-  return {
-    id: d.id, modified: d.modified, aliases: d.aliases ?? [], related: d.related ?? [], severity: d.severity ?? [],
-    ...(d.published ? { published: d.published } : {}),
-    ...(d.withdrawn ? { withdrawn: d.withdrawn } : {}),
-    ...(d.summary ? { summary: d.summary } : {}),
-    affected: (d.affected ?? []).map((a) => ({
-      ecosystem: a.package.ecosystem, name: a.package.name, ...(a.package.purl ? { purl: a.package.purl } : {}),
-      ranges: (a.ranges ?? []).map((x) => ({ type: x.type, events: x.events as RangeEvent[] })),
-      versions: a.versions ?? [], severity: a.severity ?? [],
-      ...(a.ecosystem_specific ? { ecosystemSpecific: a.ecosystem_specific } : {}),
-      ...(a.database_specific ? { databaseSpecific: a.database_specific } : {}),
-    })),
-    references: d.references ?? [],
-    ...(d.database_specific ? { databaseSpecific: d.database_specific } : {}),
-  };
+  return decodeOsv(json, name);
 }
 
 /**
@@ -125,7 +72,7 @@ export async function loadOsvDirs(dirs: readonly string[]): Promise<MemoryAdviso
       throw new BosunError('IO_FAILED', `cannot read advisories from "${dir}"`, { cause: err });
     }
     for (const f of files) {
-      if ((await stat(f)).size > MAX_RECORD_BYTES) throw new BosunError('LIMIT_EXCEEDED', `advisory file "${f}" is larger than ${MAX_RECORD_BYTES} bytes`);
+      if ((await stat(f)).size > defaultOsvLimits.maxRecordBytes) throw new BosunError('LIMIT_EXCEEDED', `advisory file "${f}" is larger than ${defaultOsvLimits.maxRecordBytes} bytes`);
       advisories.push(parseOsv(await readFile(f, 'utf8'), path.basename(f)));
     }
   }
