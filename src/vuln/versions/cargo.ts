@@ -1,4 +1,4 @@
-import { parseTail, comparePre, type SemverTail } from './semver2.js';
+import { compareSemverParts, parseTail, type SemverTail } from './semver2.js';
 import { checkLength, compareDigits, InvalidVersionError, validator, type Comparator } from './types.js';
 
 // spec: semver.org 2.0.0 as the `semver` crate 1.x parses it (no `v`, no leading zeros in the core
@@ -27,18 +27,9 @@ export function parseCargo(raw: string): CargoVersion {
   return { major: nums[0]!, minor: nums[1]!, patch: nums[2]!, pre: tail.pre, build: tail.build };
 }
 
-function compareParsed(a: CargoVersion, b: CargoVersion): number {
-  return (
-    compareDigits(a.major, b.major) ||
-    compareDigits(a.minor, b.minor) ||
-    compareDigits(a.patch, b.patch) ||
-    comparePre(a.pre, b.pre)
-  );
-}
-
 /** crates.io versions: semver 2.0 precedence, build metadata ignored. */
 export const cargo: Comparator = {
   ecosystem: 'crates.io',
-  compare: (a, b) => compareParsed(parseCargo(a), parseCargo(b)),
+  compare: (a, b) => compareSemverParts(parseCargo(a), parseCargo(b)),
   isValid: validator(parseCargo),
 };

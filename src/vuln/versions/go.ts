@@ -1,5 +1,5 @@
-import { parseTail, comparePre, type SemverTail } from './semver2.js';
-import { checkLength, compareDigits, InvalidVersionError, validator, type Comparator } from './types.js';
+import { compareSemverParts, parseTail, type SemverTail } from './semver2.js';
+import { checkLength, InvalidVersionError, validator, type Comparator } from './types.js';
 
 // spec: golang.org/x/mod/semver (what the go command uses): `v` + semver 2.0, with `vMAJOR` and
 // `vMAJOR.MINOR` shorthands for `.0`; build metadata (so `+incompatible`) does not affect order, and
@@ -28,18 +28,9 @@ export function parseGo(raw: string): GoVersion {
   return { major: m[1]!, minor: m[2] ?? '0', patch: m[3] ?? '0', pre: tail.pre, build: tail.build };
 }
 
-function compareParsed(a: GoVersion, b: GoVersion): number {
-  return (
-    compareDigits(a.major, b.major) ||
-    compareDigits(a.minor, b.minor) ||
-    compareDigits(a.patch, b.patch) ||
-    comparePre(a.pre, b.pre)
-  );
-}
-
 /** Go module versions, ordered as `golang.org/x/mod/semver.Compare`. */
 export const go: Comparator = {
   ecosystem: 'Go',
-  compare: (a, b) => compareParsed(parseGo(a), parseGo(b)),
+  compare: (a, b) => compareSemverParts(parseGo(a), parseGo(b)),
   isValid: validator(parseGo),
 };

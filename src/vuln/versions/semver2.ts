@@ -50,3 +50,20 @@ function compareIdent(x: string, y: string, ignoreCase: boolean): number {
   if (xn !== yn) return xn ? -1 : 1;
   return ignoreCase ? compareStrings(x.toLowerCase(), y.toLowerCase()) : compareStrings(x, y);
 }
+
+/** A parsed `major.minor.patch[-pre][+build]` version; numbers kept as digit strings (no overflow). */
+export interface SemverParts extends SemverTail {
+  readonly major: string;
+  readonly minor: string;
+  readonly patch: string;
+}
+
+/** SemVer 2.0 precedence of two parsed versions (build metadata ignored). */
+export function compareSemverParts(a: SemverParts, b: SemverParts): number {
+  return (
+    compareDigits(a.major, b.major) ||
+    compareDigits(a.minor, b.minor) ||
+    compareDigits(a.patch, b.patch) ||
+    comparePre(a.pre, b.pre)
+  );
+}
