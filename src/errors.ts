@@ -93,6 +93,7 @@ export const codes = {
   REGISTRY_SERVE_TAG_INVALID: { status: 400, meaning: 'a tag does not match [a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}', hint: 'use a tag of at most 128 characters from letters, digits, _, . and -, not starting with . or -' },
   REGISTRY_SERVE_UNSUPPORTED: { status: 405, meaning: 'the served registry does not support that operation or endpoint', hint: 'see docs/registry.md for the implemented API' },
   REGISTRY_SERVE_STORE_FAILED: { status: 500, meaning: 'the registry blob store or metadata database failed (disk full, permissions, corruption)', hint: 'check the --data directory: free space, permissions, and the server log' },
+  REGISTRY_CONFIG_INVALID: { meaning: 'the registry configuration file (registry.yaml) or a serve flag is not valid', hint: 'fix the named key; docs/registry.md lists every key, its type and its default' },
   // --- vuln: versions
   VULN_VERSION_INVALID: { meaning: 'a version string is not valid in its ecosystem (or the ecosystem is unknown)', hint: 'check the package version and ecosystem; docs/versions.md lists the accepted syntax per ecosystem' },
   // --- sign: images in registries (sign, attest, verify, tree, download)

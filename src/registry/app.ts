@@ -3,6 +3,7 @@ import type { BlobStore } from './blob-store/blob-store.js';
 import { ContentCache } from './content-cache.js';
 import type { MountCheck, RegistryContext } from './context.js';
 import { toWireError } from './errors.js';
+import { RegistryEvents } from './events.js';
 import { badPathCode, rewriteRegistryUrl } from './http.js';
 import type { MetaStore } from './meta-store/meta-store.js';
 import { baseRoutes } from './routes/base.js';
@@ -27,7 +28,18 @@ export interface RegistryAppOptions {
   cacheBytes?: number;
   /** Blobs up to this size are served from the cache (default 64 KiB). */
   cacheEntryBytes?: number;
+  /** Where route events go; a fresh fan-out (listener errors logged) by default. */
+  events?: RegistryEvents;
+  /**
+   * Features (auth, proxy, audit, metrics, …), applied in order at the root before the
+   * distribution routes, so their hooks run for every route and their own routes sit beside
+   * them. Cleanup goes in an `onClose` hook.
+   */
+  extensions?: RegistryExtension[];
 }
+
+/** A feature plugged into the registry app; see `RegistryAppOptions.extensions`. */
+export type RegistryExtension = (app: FastifyInstance, ctx: RegistryContext) => Promise<void> | void;
 
 function answerBadPath(err: Error, request: FastifyRequest, reply: FastifyReply): void {
   const body = { errors: [{ code: badPathCode(request.url), message: err.message.slice(0, 300), detail: null }] };
@@ -56,6 +68,7 @@ export async function buildRegistryApp(opts: RegistryAppOptions): Promise<{ app:
     uploads: new UploadSessions(opts.meta, opts.blobs, opts.spool),
     cache: new ContentCache(opts.cacheBytes ?? 64 * 1024 * 1024, opts.cacheEntryBytes ?? 64 * 1024),
     mayMountFrom: opts.mayMountFrom ?? (async () => true),
+    events: opts.events ?? new RegistryEvents((err, event) => app.log.error({ err, event: event.type }, 'registry event listener failed')),
   };
   // Bodies stay unread streams: uploads stream them to disk, manifests read them bounded.
   app.removeAllContentTypeParsers();
@@ -69,6 +82,7 @@ export async function buildRegistryApp(opts: RegistryAppOptions): Promise<{ app:
     const body = { errors: [{ code: 'UNSUPPORTED', message: `no such endpoint: ${request.method} ${request.url.slice(0, 200)}`, detail: null }] };
     return reply.code(404).type('application/json').send(body);
   });
+  for (const extend of opts.extensions ?? []) await extend(app, ctx);
   for (const plugin of [baseRoutes, catalogRoutes, blobRoutes, uploadRoutes, manifestRoutes, tagRoutes, referrerRoutes]) {
     await app.register(plugin, { ctx });
   }

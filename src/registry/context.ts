@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { BlobStore } from './blob-store/blob-store.js';
 import type { ContentCache } from './content-cache.js';
+import type { RegistryEvents } from './events.js';
 import type { MetaStore } from './meta-store/meta-store.js';
 import type { UploadSessions } from './upload-sessions.js';
 
@@ -18,4 +19,6 @@ export interface RegistryContext {
   uploads: UploadSessions;
   cache: ContentCache;
   mayMountFrom: MountCheck;
+  /** Push, pull, delete, login and denial events for the audit log, webhooks, metrics and scans. */
+  events: RegistryEvents;
 }

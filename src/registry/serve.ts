@@ -2,7 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { BosunError } from '../errors.js';
-import { buildRegistryApp } from './app.js';
+import { buildRegistryApp, type RegistryExtension } from './app.js';
+import { defaultRegistryConfig, type RegistryConfig } from './config.js';
 import { FsBlobStore } from './blob-store/fs.js';
 import { SqliteMetaStore } from './meta-store/sqlite.js';
 import { UploadSpool } from './upload-spool.js';
@@ -13,6 +14,16 @@ export interface OpenRegistryOptions {
   /** Upload sessions untouched this long are removed on open (default 24 h). */
   staleUploadMs?: number;
   logger?: FastifyBaseLogger;
+  /** registry.yaml's feature sections (auth, proxy, lifecycle, …); defaults when absent. */
+  config?: RegistryConfig;
+}
+
+/**
+ * The features a configuration turns on, in the order their hooks must run (access control
+ * first). Each feature module exports a factory taking its config section.
+ */
+function extensionsFor(_config: RegistryConfig): RegistryExtension[] {
+  return [];
 }
 
 export interface OpenedRegistry {
@@ -30,7 +41,8 @@ export async function openRegistry(opts: OpenRegistryOptions): Promise<OpenedReg
   const blobs = await new FsBlobStore(join(opts.dataDir, 'store')).open(staleMs);
   const spool = await new UploadSpool(join(opts.dataDir, 'uploads')).open();
   const meta = new SqliteMetaStore(join(opts.dataDir, 'meta.db'));
-  const { app, context } = await buildRegistryApp({ blobs, meta, spool, ...(opts.logger ? { logger: opts.logger } : {}) });
+  const extensions = extensionsFor(opts.config ?? defaultRegistryConfig());
+  const { app, context } = await buildRegistryApp({ blobs, meta, spool, extensions, ...(opts.logger ? { logger: opts.logger } : {}) });
   const cleanedUploads = await context.uploads.cleanStale(staleMs);
   return {
     app,

@@ -6,14 +6,15 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { digestOf, type Digest } from '../../src/oci/digest.js';
 import { MediaTypes } from '../../src/oci/media-types.js';
-import { buildRegistryApp } from '../../src/registry/app.js';
+import { buildRegistryApp, type RegistryExtension } from '../../src/registry/app.js';
 import { MemoryBlobStore } from '../../src/registry/blob-store/memory.js';
 import type { MountCheck } from '../../src/registry/context.js';
+import type { RegistryEvents } from '../../src/registry/events.js';
 import type { MetaStore } from '../../src/registry/meta-store/meta-store.js';
 import { SqliteMetaStore } from '../../src/registry/meta-store/sqlite.js';
 import { UploadSpool } from '../../src/registry/upload-spool.js';
 
-export async function makeApp(opts: { mayMountFrom?: MountCheck } = {}): Promise<FastifyInstance & { meta: MetaStore }> {
+export async function makeApp(opts: { mayMountFrom?: MountCheck; extensions?: RegistryExtension[]; events?: RegistryEvents } = {}): Promise<FastifyInstance & { meta: MetaStore }> {
   const spool = await new UploadSpool(await mkdtemp(join(tmpdir(), 'bosun-spool-'))).open();
   const meta = new SqliteMetaStore(':memory:');
   const { app } = await buildRegistryApp({ blobs: new MemoryBlobStore(), meta, spool, ...opts });

@@ -4,6 +4,7 @@ import { limits } from '../../oci/limits.js';
 import { readAll } from '../../oci/read-all.js';
 import { blobKey } from '../blob-store/paths.js';
 import type { RegistryContext } from '../context.js';
+import { actorOf } from '../events.js';
 import { contentLength, readBody, repoOf } from '../http.js';
 import { pushManifest } from '../manifest-push.js';
 import type { ManifestRecord } from '../meta-store/meta-store.js';
@@ -35,10 +36,15 @@ export async function manifestRoutes(app: FastifyInstance, opts: { ctx: Registry
   const { ctx } = opts;
 
   async function get(request: FastifyRequest<{ Params: RefParams }>, reply: FastifyReply) {
-    const record = await lookup(ctx, repoOf(request), parseReference(request.params.reference));
+    const repo = repoOf(request);
+    const ref = parseReference(request.params.reference);
+    const record = await lookup(ctx, repo, ref);
     reply.header('docker-content-digest', record.digest).header('content-type', record.mediaType);
     if (request.method === 'HEAD') return reply.header('content-length', record.size).send();
-    return reply.send(await bytesOf(ctx, record));
+    const raw = await bytesOf(ctx, record);
+    const tag = ref.kind === 'tag' ? { tag: ref.tag } : {};
+    ctx.events.emit({ type: 'pull', actor: actorOf(request), repo, digest: record.digest, mediaType: record.mediaType, ...tag });
+    return reply.send(raw);
   }
 
   app.route<{ Params: RefParams }>({ method: ['GET', 'HEAD'], url: '/v2/_/manifests/:reference', handler: get });
@@ -54,6 +60,9 @@ export async function manifestRoutes(app: FastifyInstance, opts: { ctx: Registry
     const contentType = request.headers['content-type']?.split(';')[0]?.trim();
     const record = await pushManifest(ctx, { repo, reference, raw, ...(contentType ? { contentType } : {}) });
     if (record.subject) reply.header('oci-subject', record.subject);
+    const tag = reference.kind === 'tag' ? { tag: reference.tag } : {};
+    const subject = record.subject ? { subject: record.subject } : {};
+    ctx.events.emit({ type: 'push', actor: actorOf(request), repo, digest: record.digest, mediaType: record.mediaType, size: record.size, ...tag, ...subject });
     return reply
       .code(201)
       .header('location', `/v2/${repo}/manifests/${record.digest}`)
@@ -67,6 +76,7 @@ export async function manifestRoutes(app: FastifyInstance, opts: { ctx: Registry
     const ref = parseReference(request.params.reference);
     const gone = ref.kind === 'tag' ? await ctx.meta.deleteTag(repo, ref.tag) : await ctx.meta.deleteManifest(repo, ref.digest);
     if (!gone) throw new BosunError('REGISTRY_SERVE_MANIFEST_UNKNOWN', `no manifest "${request.params.reference}" in "${repo}"`);
+    ctx.events.emit({ type: 'delete', actor: actorOf(request), repo, ...(ref.kind === 'tag' ? { tag: ref.tag } : { digest: ref.digest }) });
     return reply.code(202).header('content-length', 0).send();
   });
 }
