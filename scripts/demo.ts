@@ -78,7 +78,17 @@ process.stdout.write(`   packages per type: ${[...perType].map(([t, n]) => `${t}
 bosun(['sbom', oci, '-o', `bosun-json=${join(work, 'sample.bosun.json')}`]);
 process.stdout.write('   (the second run replays every layer from the layer cache: no layer is read)\n');
 
-stage('7. store it in bosun\'s own registry on loopback, sign it, attest its SBOM, verify both');
+stage('7. scan it: import the bundled advisory set (facts only, offline), then scan image and SBOM');
+const dbDir = join(work, 'vuln-db');
+bosun(['db', 'import', join(root, 'scripts', 'demo-data', 'advisories'), '--source', 'demo', '--db-dir', dbDir]);
+bosun(['image', oci, '--offline', '--db-dir', dbDir, '--severity', 'HIGH,CRITICAL']);
+// A CI gate: findings at or above HIGH fail the step, as `trivy image --exit-code 1` would.
+bosun(['image', oci, '--offline', '--db-dir', dbDir, '--severity', 'CRITICAL,HIGH', '--exit-code', '1', '-q', '--format', 'sarif', '-o', join(work, 'sample.sarif')], { want: 1 });
+bosun(['sbom-scan', cdxFile, '--offline', '--db-dir', dbDir, '--format', 'json', '-o', join(work, 'sample.vulns.json')]);
+const report = JSON.parse(await readFile(join(work, 'sample.vulns.json'), 'utf8')) as { results: Array<{ findings: unknown[] }> };
+process.stdout.write(`   findings in the SBOM scan: ${report.results.reduce((n, r) => n + r.findings.length, 0)}\n`);
+
+stage('8. store it in bosun\'s own registry on loopback, sign it, attest its SBOM, verify both');
 const port = await freePort();
 const registry = spawn(process.execPath, [bin, 'registry', 'serve', '--addr', `127.0.0.1:${port}`, '--data', join(work, 'registry'), '--log-level', 'warn'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
 try {
