@@ -100,23 +100,32 @@ function languageName(p: Package): string {
 
 /**
  * How to look a package up. OS packages use their distribution's ecosystem and the source package
- * (Debian/Ubuntu advisories name source packages and source versions; Alpine names the origin;
- * Red Hat the source rpm). Undefined when bosun has no ecosystem for the package (or the OS is unknown).
+ * (Debian/Ubuntu advisories name source packages and source versions; Alpine names the origin).
+ * rpm distributions differ: Red Hat's data names source rpms, AlmaLinux's and Rocky's errata name
+ * binary rpms, so an rpm with a source rpm is looked up both ways, source first (the caller keeps
+ * one finding per vulnerability). Empty when bosun has no ecosystem for the package (or the OS is
+ * unknown).
  */
-export function queryFor(p: Package, os: { ecosystem: string; release: string } | undefined): PackageQuery | undefined {
+export function queriesFor(p: Package, os: { ecosystem: string; release: string } | undefined): PackageQuery[] {
   if (osPackageTypes.has(p.type)) {
-    if (!os) return undefined;
+    if (!os) return [];
     const up = upstreamOf(p.purl);
     const sourceName = p.metadata.sourceName ?? up?.name;
-    const sourceVersion = p.metadata.sourceVersion ?? up?.version;
+    let sourceVersion = p.metadata.sourceVersion ?? up?.version;
+    // A source rpm's file name has no epoch, but the binaries built from it carry the source's
+    // epoch; without it 1:3.0.7 would compare below 3.0.8 and raise a false finding.
+    if (p.type === 'rpm' && sourceVersion !== undefined && p.metadata.epoch !== undefined) sourceVersion = `${String(p.metadata.epoch)}:${sourceVersion}`;
     const name = sourceName ?? p.name;
     // apk origins share the binary's version; deb and rpm sources can differ (binNMUs, +bN)
     const version = p.type === 'apk' ? p.version : (sourceVersion ?? p.version);
-    return { ecosystem: os.ecosystem, release: os.release, name, version, isSource: name !== p.name || version !== p.version };
+    const base = { ecosystem: os.ecosystem, release: os.release };
+    const primary = { ...base, name, version, isSource: name !== p.name || version !== p.version };
+    if (p.type !== 'rpm' || !primary.isSource) return [primary];
+    return [primary, { ...base, name: p.name, version: p.version, isSource: false }];
   }
   const ecosystem = languageEcosystem[p.type];
-  if (!ecosystem) return undefined;
+  if (!ecosystem) return [];
   // OSV writes Go versions bare; module versions carry "v" and the toolchain's stdlib "go" (go1.21.3)
   const version = p.type === 'golang' ? p.version.replace(/^(v|go)(?=\d)/, '') : p.version;
-  return { ecosystem, name: normalizeName(ecosystem, languageName(p)), version, isSource: false };
+  return [{ ecosystem, name: normalizeName(ecosystem, languageName(p)), version, isSource: false }];
 }

@@ -5,7 +5,7 @@ export { match, vendorStatus } from './match.js';
 export type { Compare, RangeVerdict } from './ranges.js';
 export { evaluate, isInRange, sortEvents } from './ranges.js';
 export type { PackageQuery } from './ecosystem.js';
-export { normalizeName, osEcosystem, osPackageTypes, queryFor } from './ecosystem.js';
+export { normalizeName, osEcosystem, osPackageTypes, queriesFor } from './ecosystem.js';
 export { eolDates, pastEndOfLife } from './eol.js';
 export { cvssScores, levelForScore, rateSeverity, scoreCvss } from './severity.js';
 export { loadOsvDirs, MemoryAdvisorySource, parseOsv } from './memory-source.js';

@@ -1,7 +1,7 @@
 import { BosunError } from '../../errors.js';
 import type { Package, Sbom } from '../../sbom/model.js';
 import type { Advisory, Affected, AdvisorySource } from '../advisory.js';
-import { normalizeName, osEcosystem, osPackageTypes, queryFor, type PackageQuery } from './ecosystem.js';
+import { normalizeName, osEcosystem, osPackageTypes, queriesFor, type PackageQuery } from './ecosystem.js';
 import { pastEndOfLife } from './eol.js';
 import type { Finding, FindingStatus, MatchNote } from './finding.js';
 import { byCodeUnit, mergeHits, type Hit } from './merge.js';
@@ -137,16 +137,23 @@ export async function match(sbom: Sbom, source: AdvisorySource, opts: MatchOptio
   const findings: Finding[] = [];
   for (const p of sbom.packages) {
     checkAborted(opts.signal);
-    const query = queryFor(p, os);
-    if (!query) continue;
-    const key = `${query.ecosystem}\0${query.release ?? ''}\0${query.name}`;
-    let pending = cache.get(key);
-    if (!pending) {
-      pending = source.forPackage({ ecosystem: query.ecosystem, ...(query.release ? { release: query.release } : {}), name: query.name }, opts.signal);
-      cache.set(key, pending);
+    const seen = new Set<string>();
+    for (const query of queriesFor(p, os)) {
+      const key = `${query.ecosystem}\0${query.release ?? ''}\0${query.name}`;
+      let pending = cache.get(key);
+      if (!pending) {
+        pending = source.forPackage({ ecosystem: query.ecosystem, ...(query.release ? { release: query.release } : {}), name: query.name }, opts.signal);
+        cache.set(key, pending);
+      }
+      const hits = hitsFor(p, await pending, { query, compareFor, sorted, notes });
+      // A later query (an rpm's binary name) adds only vulnerabilities the earlier ones missed.
+      for (const finding of mergeHits(p, query, hits, compareFor)) {
+        const ids = [finding.id, ...finding.aliases];
+        if (ids.some((id) => seen.has(id))) continue;
+        for (const id of ids) seen.add(id);
+        findings.push(finding);
+      }
     }
-    const hits = hitsFor(p, await pending, { query, compareFor, sorted, notes });
-    findings.push(...mergeHits(p, query, hits, compareFor));
   }
   findings.sort((a, b) => byCodeUnit(a.package.name, b.package.name) || byCodeUnit(a.package.version, b.package.version) || byCodeUnit(a.id, b.id));
   return { findings, notes };
