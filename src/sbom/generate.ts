@@ -7,6 +7,7 @@ import { catalog, catalogGlobs } from './catalog.js';
 import type { Cataloger } from './cataloger.js';
 import { defaultCatalogers } from './catalogers/index.js';
 import type { Sbom, SbomSource } from './model.js';
+import { SbomResultCache } from './result-cache.js';
 
 /** What to build an SBOM of: an opened image (with what its source knows about it), or a directory. */
 export type SbomTarget =
@@ -23,7 +24,10 @@ export type SbomTarget =
 export interface GenerateSbomOptions {
   /** Defaults to every cataloger in `catalogers/index.ts`. */
   catalogers?: readonly Cataloger[];
-  /** Per-layer results cache for images (see `squash`); none by default. */
+  /**
+   * Per-layer results cache for images (see `squash`); none by default. It also keeps whole-image
+   * results (`SbomResultCache`), so an image whose layer stack was cataloged before is not read.
+   */
   layerCache?: LayerCache;
   /** Parent of squash's spill directory (default the OS temp dir). */
   tmpDir?: string;
@@ -34,7 +38,7 @@ export interface GenerateSbomOptions {
 /** What `generateSbom` returns: the SBOM and how the image was read. */
 export interface GeneratedSbom {
   sbom: Sbom;
-  /** Layers replayed from the layer cache (0 for directories or without a cache). */
+  /** Layers replayed from the layer cache, or all of them on a whole-image hit (0 for directories or without a cache). */
   cachedLayers: number;
 }
 
@@ -59,6 +63,10 @@ export async function generateSbom(target: SbomTarget, opts: GenerateSbomOptions
     }
   }
   const source = await imageSource(target);
+  const results = opts.layerCache ? new SbomResultCache(opts.layerCache) : undefined;
+  const key = SbomResultCache.keyOf({ diffIds: source.layers ?? [], catalogers: catalogers.map((c) => c.name), globs, limits: opts.limits ?? {} });
+  const hit = await results?.get(key);
+  if (hit) return { sbom: { ...hit, source }, cachedLayers: source.layers?.length ?? 0 };
   await using tree = await squash(target.image, globs, {
     ...signal,
     ...(opts.layerCache ? { layerCache: opts.layerCache } : {}),
@@ -67,7 +75,9 @@ export async function generateSbom(target: SbomTarget, opts: GenerateSbomOptions
   });
   const sbom = await catalog(tree, { source, catalogers, ...signal });
   const problems = tree.problems.map((p) => ({ path: p.path, code: p.code, message: p.message, ...(p.layer ? { layer: p.layer } : {}) }));
-  return { sbom: { ...sbom, problems: [...sbom.problems, ...problems].sort(compareProblems) }, cachedLayers: tree.cachedLayers };
+  const { source: _source, ...content } = { ...sbom, problems: [...sbom.problems, ...problems].sort(compareProblems) };
+  await results?.put(key, content);
+  return { sbom: { ...content, source }, cachedLayers: tree.cachedLayers };
 }
 
 async function imageSource(t: Extract<SbomTarget, { kind: 'image' }>): Promise<SbomSource> {

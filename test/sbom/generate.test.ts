@@ -3,11 +3,12 @@
 // files, with and without the layer cache.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImageBuilder } from '../../src/oci/image-builder.js';
 import { LayerCache } from '../../src/oci/layer-cache.js';
 import type { Image } from '../../src/oci/types.js';
+import { defaultCatalogers } from '../../src/sbom/catalogers/index.js';
 import { generateSbom } from '../../src/sbom/generate.js';
 import type { Package } from '../../src/sbom/model.js';
 import { buildSampleImage } from '../../scripts/lib/sample-image.js';
@@ -31,6 +32,11 @@ async function derivedImage(base: Image, npmDir: string): Promise<Image> {
     { path: 'app/node_modules/qs/package.json', content: JSON.stringify({ ...qs, description: 'patched in layer 3' }) },
   ]);
   return b.build({ platform: { os: 'linux', architecture: 'amd64' } });
+}
+
+/** The image's methods bound to it, so one can be replaced in a copy. */
+function bound(image: Image): Image {
+  return { rawManifest: () => image.rawManifest(), manifest: () => image.manifest(), rawConfig: () => image.rawConfig(), config: () => image.config(), layers: () => image.layers(), digest: () => image.digest() };
 }
 
 const layersOf = (p: Package | undefined) => [...new Set(p?.locations.map((l) => l.layer))];
@@ -65,6 +71,17 @@ test('generateSbom: a file replaced by layer 3 reports layer 3; deleted files re
   const top = diffIds[diffIds.length - 1];
   const cache = new LayerCache(await tempDir('generate-cache'));
   const cold = await generateSbom({ kind: 'image', name: 'derived', image: derived }, { layerCache: cache });
+  assert.equal(cold.cachedLayers, 0);
+  // Whole-image hit: the same layer stack is not read at all (layers() would throw), and the
+  // source describes this invocation, not the one that filled the cache.
+  const unreadable: Image = { ...bound(derived), layers: () => Promise.reject(new Error('layers read on a whole-image hit')) };
+  const hit = await generateSbom({ kind: 'image', name: 'again', image: unreadable, repoTags: ['x:1'] }, { layerCache: cache });
+  assert.equal(hit.cachedLayers, diffIds.length);
+  assert.deepEqual(hit.sbom, { ...cold.sbom, source: { ...cold.sbom.source, name: 'again', repoTags: ['x:1'] } });
+  // Another cataloger set is another key: that run reads (replays) the layers.
+  await assert.rejects(generateSbom({ kind: 'image', name: 'derived', image: unreadable }, { layerCache: cache, catalogers: defaultCatalogers.slice(1) }), /layers read/);
+  // Without the whole-image result, every layer is replayed from its per-layer record.
+  for (const f of await readdir(cache.dir)) if (f.startsWith('sbom-')) await rm(join(cache.dir, f));
   const warm = await generateSbom({ kind: 'image', name: 'derived', image: derived }, { layerCache: cache });
   assert.equal(warm.cachedLayers, diffIds.length);
   assert.deepEqual(warm.sbom, cold.sbom);
