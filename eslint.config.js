@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '**/*.golden.json', 'test/fixtures/build/**', '.cache/**'] },
+  { ignores: ['node_modules/**', 'dist/**', '.dist-tmp-*/**', '**/*.golden.json', 'test/fixtures/build/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
