@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { catalog } from '../../src/sbom/catalog.js';
@@ -129,3 +129,24 @@ for (const w of [spdxJson, cycloneDxJson]) {
     assert.deepEqual(JSON.parse(Buffer.concat(chunks).toString('utf8')), w.encode(sbom, { created }));
   });
 }
+
+test('cyclonedx: every scalar metadata field survives a write and a read; malformed values are dropped', async () => {
+  const { readCycloneDx } = await import('../../src/sbom/codecs/cyclonedx-read.js');
+  const metadata = {
+    sourceName: 'openssl', sourceVersion: '1.0.2k-12.el7', arch: 'x86_64', epoch: 1, commit: 'abc123', isDev: false, isIndirect: true,
+    virtualPath: '/app.war!/WEB-INF/lib/x.jar', rawLicense: 'OpenSSL', vendor: 'CentOS', modularityLabel: 'nodejs:18:8070020230306:ad008a3a', installedSize: 3147264,
+  };
+  const pkg = { id: 'p1', name: 'openssl-libs', version: '1:1.0.2k-12.el7', type: 'rpm' as const, purl: 'pkg:rpm/centos/openssl-libs@1.0.2k-12.el7?arch=x86_64&epoch=1', licenses: ['OpenSSL'], locations: [{ path: '/var/lib/rpm/Packages' }], foundBy: 'rpm-db', metadata };
+  const sbom: Sbom = { source: { kind: 'directory', name: 'x' }, packages: [pkg], relationships: [], problems: [] };
+  const doc = toCycloneDx(sbom) as { components: Array<{ properties: Array<{ name: string; value: string }> }> };
+  const read = await readCycloneDx(Readable.from([JSON.stringify(doc)]));
+  assert.deepEqual(read.packages[0]?.metadata, metadata);
+  // Wrong types for typed fields are ignored rather than stored as strings.
+  for (const p of doc.components[0]!.properties) {
+    if (p.name === 'bosun:package:epoch') p.value = 'one';
+    if (p.name === 'bosun:package:isIndirect') p.value = 'yes';
+  }
+  const bad = await readCycloneDx(Readable.from([JSON.stringify(doc)]));
+  assert.equal(bad.packages[0]?.metadata.epoch, undefined);
+  assert.equal(bad.packages[0]?.metadata.isIndirect, undefined);
+});

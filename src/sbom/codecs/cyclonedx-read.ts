@@ -8,6 +8,7 @@ import { splitConjunction, toSpdxExpression } from '../license.js';
 import { sbomLimits } from '../limits.js';
 import type { Location, OsRelease, Package, PackageMetadata, Problem, Relationship, Sbom } from '../model.js';
 import { checkCount, isProblem, osFromPurls, packageFromDocument, readDocument, withContains } from './read-common.js';
+import { readMetadataProperty } from './metadata-properties.js';
 
 // spec: CycloneDX 1.4-1.6 JSON. Only what bosun's model holds is read; unknown fields are ignored.
 
@@ -77,10 +78,7 @@ function provenance(c: CdxComponent): { foundBy: string; locations: Location[]; 
       else if (isDigest(p.value)) l.layer = p.value as Digest;
       byIndex.set(i, l);
     } else if (/^(?:bosun|syft):package:foundBy$/.test(p.name) && p.value) foundBy = p.value;
-    else if (p.name === 'bosun:package:sourceName' && p.value) metadata.sourceName = p.value;
-    else if (p.name === 'bosun:package:sourceVersion' && p.value) metadata.sourceVersion = p.value;
-    else if (p.name === 'bosun:package:arch' && p.value) metadata.arch = p.value;
-    else if (p.name === 'bosun:package:isDev') metadata.isDev = p.value === 'true';
+    else readMetadataProperty(metadata, p.name, p.value);
   }
   const locations = [...byIndex.entries()].sort(([a], [b]) => a - b).map(([, l]) => l).filter((l) => l.path);
   return { foundBy, locations, metadata };

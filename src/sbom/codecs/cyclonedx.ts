@@ -3,6 +3,7 @@ import type { Package, Sbom } from '../model.js';
 import type { SbomCodec, WriteOptions } from './common.js';
 import { readCycloneDx } from './cyclonedx-read.js';
 import { contentHash, creationTime, toolVersion, writeJson } from './common.js';
+import { metadataProperties } from './metadata-properties.js';
 
 // spec: CycloneDX 1.6 JSON, https://cyclonedx.org/docs/1.6/json/
 
@@ -28,11 +29,7 @@ function properties(p: Package): Json[] {
     props.push({ name: `bosun:location:${i}:path`, value: l.path });
     if (l.layer) props.push({ name: `bosun:location:${i}:layer`, value: l.layer });
   });
-  const m = p.metadata;
-  if (m.sourceName) props.push({ name: 'bosun:package:sourceName', value: m.sourceName });
-  if (m.sourceVersion) props.push({ name: 'bosun:package:sourceVersion', value: m.sourceVersion });
-  if (m.arch) props.push({ name: 'bosun:package:arch', value: m.arch });
-  if (m.isDev !== undefined) props.push({ name: 'bosun:package:isDev', value: String(m.isDev) });
+  props.push(...metadataProperties(p.metadata));
   return props;
 }
 
