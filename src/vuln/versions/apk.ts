@@ -1,4 +1,4 @@
-import { checkLength, compareDigits, compareStrings, InvalidVersionError, validator, type Comparator } from './types.js';
+import { checkLength, compareDigits, compareStrings, InvalidVersionError, validator, type Comparator, memoizeParse } from './types.js';
 
 // spec: apk-tools src/version.c (2.14 / 3.x), grammar `digit{.digit}...{letter}{_suf{#}}...{~hash}{-r#}`.
 // Debian ships no apk-tools, so this follows those documented token rules and is tested on designed
@@ -102,9 +102,11 @@ function compareTokens(a: readonly Token[], b: readonly Token[]): number {
   return x.kind > y.kind ? -1 : 1;
 }
 
+const cached = memoizeParse(parseApk);
+
 /** Alpine package versions, ordered as apk-tools' `apk version -t`. */
 export const apk: Comparator = {
   ecosystem: 'Alpine',
-  compare: (a, b) => compareTokens(parseApk(a), parseApk(b)),
+  compare: (a, b) => compareTokens(cached(a), cached(b)),
   isValid: validator(parseApk),
 };

@@ -1,5 +1,5 @@
 import { compareSemverParts, parseTail, type SemverTail } from './semver2.js';
-import { checkLength, compareDigits, InvalidVersionError, validator, type Comparator } from './types.js';
+import { checkLength, compareDigits, InvalidVersionError, validator, type Comparator, memoizeParse } from './types.js';
 
 // spec: semver.org 2.0.0 as the `semver` crate 1.x parses it (no `v`, no leading zeros in the core
 // or in numeric pre-release identifiers, each number within u64). Build metadata is parsed and
@@ -27,9 +27,11 @@ export function parseCargo(raw: string): CargoVersion {
   return { major: nums[0]!, minor: nums[1]!, patch: nums[2]!, pre: tail.pre, build: tail.build };
 }
 
+const cached = memoizeParse(parseCargo);
+
 /** crates.io versions: semver 2.0 precedence, build metadata ignored. */
 export const cargo: Comparator = {
   ecosystem: 'crates.io',
-  compare: (a, b) => compareSemverParts(parseCargo(a), parseCargo(b)),
+  compare: (a, b) => compareSemverParts(cached(a), cached(b)),
   isValid: validator(parseCargo),
 };

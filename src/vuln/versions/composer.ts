@@ -1,4 +1,4 @@
-import { checkLength, compareDigits, compareStrings, InvalidVersionError, validator, type Comparator } from './types.js';
+import { checkLength, compareDigits, compareStrings, InvalidVersionError, validator, type Comparator, memoizeParse } from './types.js';
 
 // spec: composer/semver's VersionParser::normalize (what Packagist shows as version_normalized) and
 // PHP's version_compare, which Composer's Comparator applies to normalized versions. Normalizing
@@ -104,9 +104,11 @@ function compareParsed(a: ComposerVersion, b: ComposerVersion): number {
   return versionCompare(a.normalized, b.normalized);
 }
 
+const cached = memoizeParse(parseComposer);
+
 /** Packagist (Composer) versions: normalized as Composer does, then ordered by PHP's version_compare. */
 export const composer: Comparator = {
   ecosystem: 'Packagist',
-  compare: (a, b) => compareParsed(parseComposer(a), parseComposer(b)),
+  compare: (a, b) => compareParsed(cached(a), cached(b)),
   isValid: validator(parseComposer),
 };

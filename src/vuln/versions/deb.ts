@@ -1,4 +1,4 @@
-import { checkLength, compareDigits, InvalidVersionError, validator, type Comparator } from './types.js';
+import { checkLength, compareDigits, InvalidVersionError, validator, type Comparator, memoizeParse } from './types.js';
 
 // spec: deb-version(7) and dpkg's lib/dpkg/parsehelp.c (parseversion) + version.c (verrevcmp).
 // dpkg itself only warns about a bad character or a non-digit start and compares anyway; bosun
@@ -83,9 +83,11 @@ function compareParsed(a: DebVersion, b: DebVersion): number {
   return compareDebPart(a.upstream, b.upstream) || compareDebPart(a.revision, b.revision);
 }
 
+const cached = memoizeParse(parseDeb);
+
 /** Debian (and Ubuntu) package versions, ordered as `dpkg --compare-versions`. */
 export const deb: Comparator = {
   ecosystem: 'Debian',
-  compare: (a, b) => compareParsed(parseDeb(a), parseDeb(b)),
+  compare: (a, b) => compareParsed(cached(a), cached(b)),
   isValid: validator(parseDeb),
 };

@@ -1,5 +1,5 @@
 import { compareSemverParts, parseTail, type SemverTail } from './semver2.js';
-import { checkLength, InvalidVersionError, validator, type Comparator } from './types.js';
+import { checkLength, InvalidVersionError, validator, type Comparator, memoizeParse } from './types.js';
 
 // spec: golang.org/x/mod/semver (what the go command uses): `v` + semver 2.0, with `vMAJOR` and
 // `vMAJOR.MINOR` shorthands for `.0`; build metadata (so `+incompatible`) does not affect order, and
@@ -28,9 +28,11 @@ export function parseGo(raw: string): GoVersion {
   return { major: m[1]!, minor: m[2] ?? '0', patch: m[3] ?? '0', pre: tail.pre, build: tail.build };
 }
 
+const cached = memoizeParse(parseGo);
+
 /** Go module versions, ordered as `golang.org/x/mod/semver.Compare`. */
 export const go: Comparator = {
   ecosystem: 'Go',
-  compare: (a, b) => compareSemverParts(parseGo(a), parseGo(b)),
+  compare: (a, b) => compareSemverParts(cached(a), cached(b)),
   isValid: validator(parseGo),
 };

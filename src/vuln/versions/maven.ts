@@ -1,4 +1,4 @@
-import { checkLength, compareDigits, compareStrings, InvalidVersionError, validator, type Comparator } from './types.js';
+import { checkLength, compareDigits, compareStrings, InvalidVersionError, validator, type Comparator, memoizeParse } from './types.js';
 
 // spec: Maven's ComparableVersion (maven-artifact 3.8, the version Debian ships) and the "Version
 // Order Specification" in Maven's POM reference. A version is split into items at `.` and `-` and
@@ -119,9 +119,11 @@ function compareLists(a: readonly Item[], b: readonly Item[]): number {
   return 0;
 }
 
+const cached = memoizeParse(parseMaven);
+
 /** Maven versions, ordered as `org.apache.maven.artifact.versioning.ComparableVersion`. */
 export const maven: Comparator = {
   ecosystem: 'Maven',
-  compare: (a, b) => compareItem(parseMaven(a), parseMaven(b)),
+  compare: (a, b) => compareItem(cached(a), cached(b)),
   isValid: validator(parseMaven),
 };

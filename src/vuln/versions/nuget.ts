@@ -1,5 +1,5 @@
 import { parseTail, comparePre, type SemverTail } from './semver2.js';
-import { checkLength, compareDigits, InvalidVersionError, validator, type Comparator } from './types.js';
+import { checkLength, compareDigits, InvalidVersionError, validator, type Comparator, memoizeParse } from './types.js';
 
 // spec: NuGet package versioning docs (learn.microsoft.com, "Package versioning"): SemVer 2.0 plus
 // legacy four-part versions; missing parts are 0 (so 1.0 == 1.0.0 == 1.0.0.0), numbers may have
@@ -36,9 +36,11 @@ function compareParsed(a: NuGetVersion, b: NuGetVersion): number {
   return comparePre(a.pre, b.pre, true);
 }
 
+const cached = memoizeParse(parseNuGet);
+
 /** NuGet package versions, ordered as NuGet.Versioning's default comparer. */
 export const nuget: Comparator = {
   ecosystem: 'NuGet',
-  compare: (a, b) => compareParsed(parseNuGet(a), parseNuGet(b)),
+  compare: (a, b) => compareParsed(cached(a), cached(b)),
   isValid: validator(parseNuGet),
 };

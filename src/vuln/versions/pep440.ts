@@ -1,4 +1,4 @@
-import { checkLength, compareStrings, InvalidVersionError, validator, type Comparator } from './types.js';
+import { checkLength, compareStrings, InvalidVersionError, validator, type Comparator, memoizeParse } from './types.js';
 
 // spec: PEP 440 (packaging.python.org "Version specifiers"), including its normalisation rules:
 // case-insensitive, optional `v`, separators `.`/`-`/`_` optional around pre/post/dev markers,
@@ -105,9 +105,11 @@ function compareParsed(a: Pep440Version, b: Pep440Version): number {
   );
 }
 
+const cached = memoizeParse(parsePep440);
+
 /** PyPI versions, ordered as `packaging.version.Version`. */
 export const pep440: Comparator = {
   ecosystem: 'PyPI',
-  compare: (a, b) => Math.sign(compareParsed(parsePep440(a), parsePep440(b))),
+  compare: (a, b) => Math.sign(compareParsed(cached(a), cached(b))),
   isValid: validator(parsePep440),
 };

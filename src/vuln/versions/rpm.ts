@@ -1,4 +1,4 @@
-import { checkLength, compareDigits, compareStrings, InvalidVersionError, validator, type Comparator } from './types.js';
+import { checkLength, compareDigits, compareStrings, InvalidVersionError, validator, type Comparator, memoizeParse } from './types.js';
 
 // spec: rpm's rpmio/rpmvercmp.c (segment comparison, `~` and `^`) and rpmver.c (EVR split).
 
@@ -97,9 +97,11 @@ function compareParsed(a: RpmVersion, b: RpmVersion): number {
   );
 }
 
+const cached = memoizeParse(parseRpm);
+
 /** rpm-based distributions (Red Hat, AlmaLinux, Rocky Linux, SUSE, openSUSE): EVR order as `rpm`. */
 export const rpm: Comparator = {
   ecosystem: 'Red Hat',
-  compare: (a, b) => compareParsed(parseRpm(a), parseRpm(b)),
+  compare: (a, b) => compareParsed(cached(a), cached(b)),
   isValid: validator(parseRpm),
 };

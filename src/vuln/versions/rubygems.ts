@@ -1,4 +1,4 @@
-import { checkLength, compareDigits, compareStrings, InvalidVersionError, validator, type Comparator } from './types.js';
+import { checkLength, compareDigits, compareStrings, InvalidVersionError, validator, type Comparator, memoizeParse } from './types.js';
 
 // spec: RubyGems' Gem::Version (lib/rubygems/version.rb). Valid: digits, then dot-separated
 // alphanumeric segments, optionally `-` and more (a `-` reads as `.pre.`). Segments are digit runs
@@ -47,9 +47,11 @@ function compareSegments(a: readonly Segment[], b: readonly Segment[]): number {
   return 0;
 }
 
+const cached = memoizeParse(parseGem);
+
 /** RubyGems versions, ordered as `Gem::Version#<=>`. */
 export const rubygems: Comparator = {
   ecosystem: 'RubyGems',
-  compare: (a, b) => compareSegments(parseGem(a), parseGem(b)),
+  compare: (a, b) => compareSegments(cached(a), cached(b)),
   isValid: validator(parseGem),
 };

@@ -1,5 +1,5 @@
 import { SemVer } from 'semver';
-import { checkLength, InvalidVersionError, validator, type Comparator } from './types.js';
+import { checkLength, InvalidVersionError, validator, type Comparator, memoizeParse } from './types.js';
 
 // The npm ecosystem's reference implementation is node-semver itself, so bosun uses it: strict
 // (non-loose) parsing, which still allows a leading `v` or `=`; build metadata does not affect order.
@@ -16,9 +16,11 @@ export function parseNpm(raw: string): SemVer {
   }
 }
 
+const cached = memoizeParse(parseNpm);
+
 /** npm package versions, ordered as node-semver's `compare`. */
 export const npm: Comparator = {
   ecosystem: 'npm',
-  compare: (a, b) => parseNpm(a).compare(parseNpm(b)),
+  compare: (a, b) => cached(a).compare(cached(b)),
   isValid: validator(parseNpm),
 };

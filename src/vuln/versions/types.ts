@@ -74,3 +74,22 @@ export function validator(parse: (v: string) => unknown): (v: string) => boolean
     }
   };
 }
+
+/**
+ * A parser that remembers its last few thousand results. Matching compares the same version
+ * strings over and over (every range event of every record against one installed version), and
+ * parsing dominated it. Parsed values are never mutated by comparisons, so sharing them is safe;
+ * failures are not cached (they throw every time).
+ */
+export function memoizeParse<T>(parse: (raw: string) => T, max = 20_000): (raw: string) => T {
+  const cache = new Map<string, T>();
+  return (raw) => {
+    let v = cache.get(raw);
+    if (v === undefined) {
+      v = parse(raw);
+      if (cache.size >= max) cache.clear();
+      cache.set(raw, v);
+    }
+    return v;
+  };
+}
