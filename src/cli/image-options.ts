@@ -28,12 +28,31 @@ export function addImageOptions(cmd: Command): Command {
     .option('-q, --quiet', 'no progress output');
 }
 
+/** The config and layers an image manifest names (none for an index or anything unreadable). */
+function plannedBlobs(raw: Uint8Array): Array<{ digest: string; size: number }> {
+  try {
+    const doc = JSON.parse(Buffer.from(raw).toString('utf8')) as { config?: unknown; layers?: unknown };
+    const blobs = [doc.config, ...(Array.isArray(doc.layers) ? doc.layers : [])];
+    return blobs.flatMap((b) => {
+      const d = b as { digest?: unknown; size?: unknown } | undefined;
+      return typeof d?.digest === 'string' && typeof d.size === 'number' && d.size >= 0 ? [{ digest: d.digest, size: d.size }] : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
 /** Maps the shared flags onto `openImage` options, with a progress bar on a TTY. */
 export function imageOptions(flags: ImageFlags, label: string): { options: OpenImageOptions; progress: Progress } {
   const progress = new Progress(label, process.stderr, { quiet: flags.quiet });
   const track = (core: ImageCore): ImageCore => ({
     ...core,
-    openBlob: async (desc, signal) => pipeThrough(await core.openBlob(desc, signal), progress.track(desc.size)),
+    rawManifest: async () => {
+      const raw = await core.rawManifest();
+      progress.expect(plannedBlobs(raw));
+      return raw;
+    },
+    openBlob: async (desc, signal) => pipeThrough(await core.openBlob(desc, signal), progress.track(desc.size, desc.digest)),
   });
   const options: OpenImageOptions = {
     ...(flags.input !== undefined ? { input: flags.input } : {}),

@@ -18,6 +18,7 @@ export class Progress {
   private blobs = 0;
   private finishedBlobs = 0;
   private lastDraw = 0;
+  private readonly expected = new Set<string>();
   private readonly unit: string;
   readonly enabled: boolean;
 
@@ -31,10 +32,25 @@ export class Progress {
     this.enabled = Boolean(term.isTTY) && !opts.quiet && !env.CI;
   }
 
-  /** Wraps a blob stream of `size` bytes so its bytes count towards the bar. */
-  track(size: number): Transform {
-    this.total += size;
-    this.blobs++;
+  /**
+   * Counts blobs known before they are opened (an image's config and layers once its manifest is
+   * read), so the total is right from the start instead of growing blob by blob.
+   */
+  expect(blobs: ReadonlyArray<{ digest: string; size: number }>): void {
+    for (const b of blobs) {
+      if (this.expected.has(b.digest)) continue;
+      this.expected.add(b.digest);
+      this.total += b.size;
+      this.blobs++;
+    }
+  }
+
+  /** Wraps a blob stream of `size` bytes so its bytes count towards the bar; an expected `digest` is already counted. */
+  track(size: number, digest?: string): Transform {
+    if (digest === undefined || !this.expected.has(digest)) {
+      this.total += size;
+      this.blobs++;
+    }
     return new Transform({
       transform: (chunk: Buffer, _e, cb: TransformCallback) => {
         this.done += chunk.length;

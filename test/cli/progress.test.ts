@@ -34,3 +34,12 @@ test('progress bar text shows percentage, bytes and blobs', async () => {
   p.track(2048);
   assert.match(p.render(100), /^pulling app \[#+-+\] 50% 2\.0 KiB\/4\.0 KiB 1\/2 blobs$/);
 });
+
+test('expected blobs set the total up front and are not counted twice when opened', async () => {
+  const p = new Progress('pulling app', term(true), { env: {} });
+  p.expect([{ digest: 'sha256:aa', size: 2048 }, { digest: 'sha256:bb', size: 2048 }, { digest: 'sha256:aa', size: 2048 }]);
+  const s = Readable.from([Buffer.alloc(2048)]).pipe(p.track(2048, 'sha256:aa'));
+  for await (const _ of s);
+  // Half done after the first of two layers, not 100% of what was opened so far.
+  assert.match(p.render(100), / 50% 2\.0 KiB\/4\.0 KiB 1\/2 blobs$/);
+});
