@@ -117,6 +117,22 @@ test('concurrent pulls of one blob make exactly one upstream GET, and every clie
   assert.equal(up.count('GET', `/blobs/${digest}`), 1);
 });
 
+test('a client hanging up mid-blob does not stop the fill: the blob is still cached whole', async () => {
+  const { up, proxy } = await pair();
+  const payload = randomBytes(4 * 1024 * 1024);
+  const digest = await pushBlob(up.app, 'big/app', payload);
+  up.reset();
+  const abort = new AbortController();
+  const res = await get(`${proxy.url}/v2/hub/big/app/blobs/${digest}`, { signal: abort.signal });
+  const reader = res.body!.getReader();
+  assert.ok(((await reader.read()).value?.length ?? 0) > 0);
+  abort.abort();
+  for (let i = 0; i < 100 && !(await proxy.context.meta.blobLink('hub/big/app', digest)); i++) await sleep(20);
+  const again = await get(`${proxy.url}/v2/hub/big/app/blobs/${digest}`);
+  assert.deepEqual(await bytes(again), payload);
+  assert.equal(up.count('GET', `/blobs/${digest}`), 1);
+});
+
 test('a stored blob is linked into another cache repository only after its upstream confirms it', async () => {
   const { up, proxy } = await pair();
   const digest = await pushBlob(up.app, 'one/app', 'shared layer');
@@ -145,7 +161,7 @@ test('writes into a proxy prefix are refused; other repositories are untouched',
     { method: 'DELETE', path: `/v2/hub/team/app/blobs/${img.layer}` },
   ];
   for (const c of cases) {
-    const res = await fetch(`${proxy.url}${c.path}`, { method: c.method, body: c.method === 'PUT' ? img.raw : null });
+    const res = await fetch(`${proxy.url}${c.path}`, { method: c.method, body: c.method === 'PUT' ? new Uint8Array(img.raw) : null });
     assert.equal(res.status, 405, `${c.method} ${c.path}`);
     assert.equal(await wireCode(res), 'UNSUPPORTED');
   }

@@ -25,7 +25,7 @@ const manifestDigest = digestOf(manifest);
 
 function flip(b: Buffer): Buffer {
   const out = Buffer.from(b);
-  out[out.length - 1] ^= 0xff;
+  out[out.length - 1] = out[out.length - 1]! ^ 0xff;
   return out;
 }
 
