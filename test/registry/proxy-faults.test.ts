@@ -45,6 +45,10 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
   const m = /^\/v2\/app\/(manifests|blobs)\/([^/]+)$/.exec(path);
   const kind = m?.[1] === 'manifests' ? 'manifest' : 'blob';
   if (m && misbehave(mode[kind], res)) return;
+  if (kind === 'manifest' && m?.[2] === 'huge') {
+    res.writeHead(200, { 'content-type': MediaTypes.ociManifest });
+    return void res.end(Buffer.alloc(5 * 1024 * 1024, 0x20));
+  }
   let body: Buffer | undefined;
   if (kind === 'manifest' && m && (m[2] === manifestDigest || /^v\d$/.test(m[2]!))) body = manifest;
   if (kind === 'blob' && m) body = blobs.get(m[2] as Digest);
@@ -108,6 +112,14 @@ test('a manifest by digest that does not hash to it is refused (502) and not sto
   assert.equal(res.status, 502);
   assert.equal(await wireCode(res), 'UNKNOWN');
   assert.equal(await proxy.context.meta.getManifest('up/app', manifestDigest), undefined);
+});
+
+test('a manifest over 4 MiB upstream is refused (502) without being stored', async (t) => {
+  const proxy = await proxyFor(t);
+  const res = await fetch(`${proxy.url}/v2/up/app/manifests/huge`, { headers: { accept: manifestAccept } });
+  assert.equal(res.status, 502);
+  assert.equal(await wireCode(res), 'UNKNOWN');
+  assert.equal(await proxy.context.meta.resolveTag('up/app', 'huge'), undefined);
 });
 
 const failures = [
