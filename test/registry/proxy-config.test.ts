@@ -47,7 +47,13 @@ for (const c of invalid) {
   });
 }
 
-test('an unreadable passwordFile fails when the registry starts, not at the first pull', async () => {
-  const [entry] = parseRegistryConfig({ proxy: [{ ...hub, username: 'bob', passwordFile: '/nonexistent/bosun-proxy.pw' }] }).proxy;
-  await assert.rejects(makeApp({ extensions: [proxyExtension([entry!])] }), (err) => isBosunError(err, 'REGISTRY_CONFIG_INVALID'));
-});
+const unreadable = [
+  { name: 'passwordFile', entry: { ...hub, username: 'bob', passwordFile: '/nonexistent/bosun-proxy.pw' } },
+  { name: 'caFile', entry: { ...hub, caFile: '/nonexistent/bosun-proxy-ca.pem' } },
+];
+for (const c of unreadable) {
+  test(`an unreadable ${c.name} fails when the registry starts, not at the first pull`, async () => {
+    const { proxy } = parseRegistryConfig({ proxy: [c.entry] });
+    await assert.rejects(makeApp({ extensions: [proxyExtension(proxy)] }), (err) => isBosunError(err, 'REGISTRY_CONFIG_INVALID'));
+  });
+}

@@ -92,8 +92,18 @@ export class Upstream {
     this.#limiter = new Limiter(entry.maxConcurrent);
   }
 
-  /** Reads `passwordFile` (once, at start); throws REGISTRY_CONFIG_INVALID when unreadable. */
+  /**
+   * Reads `passwordFile` (once, at start) and checks that `caFile` is readable, so a typo fails
+   * the start rather than the first pull; throws REGISTRY_CONFIG_INVALID.
+   */
   static async open(entry: ProxyEntry, logger?: FastifyBaseLogger): Promise<Upstream> {
+    if (entry.caFile !== undefined) {
+      try {
+        await readFile(entry.caFile, 'utf8');
+      } catch (err) {
+        throw new BosunError('REGISTRY_CONFIG_INVALID', `proxy "${entry.prefix}": cannot read caFile ${entry.caFile}`, { cause: err });
+      }
+    }
     let auth: Credentials | undefined;
     if (entry.username !== undefined && entry.passwordFile !== undefined) {
       try {
