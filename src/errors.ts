@@ -120,6 +120,10 @@ export const codes = {
   VULN_IGNOREFILE_INVALID: { status: 400, meaning: 'an ignore file (.bosunignore / .trivyignore) has a malformed line', hint: 'write one id per line, optionally followed by exp:YYYY-MM-DD; # starts a comment' },
   VULN_VEX_INVALID: { status: 400, meaning: 'a VEX document is not valid OpenVEX or CycloneDX VEX JSON', hint: 'pass an OpenVEX 0.2 document or a CycloneDX 1.4-1.6 BOM with vulnerabilities[].analysis' },
   REPORT_FORMAT_UNKNOWN: { status: 400, meaning: 'the requested report format is not one bosun writes', hint: 'use table, json, sarif, cyclonedx or cosign-vuln' },
+  // --- registry: pull-through cache (src/registry/proxy)
+  REGISTRY_PROXY_UPSTREAM_UNAVAILABLE: { status: 503, meaning: 'the pull-through cache could not get the content from its upstream (down, timed out, 5xx, or refusing the configured credentials) and holds no cached copy', hint: 'check the upstream in the proxy: section of registry.yaml (URL, credentials, caFile) and the server log; cached content is still served' },
+  REGISTRY_PROXY_UPSTREAM_TOOMANYREQUESTS: { status: 429, meaning: 'the pull-through cache\'s upstream is rate-limiting and the content is not cached yet', hint: 'wait and retry, or give the proxy upstream credentials with a higher limit' },
+  REGISTRY_PROXY_UPSTREAM_INVALID: { status: 502, meaning: 'the upstream served content that failed verification (digest or size mismatch, oversized or malformed manifest); nothing was cached', hint: 'the upstream (or something between) is corrupting or altering content; check it before trusting it' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;

@@ -21,6 +21,10 @@ const foreign: Partial<Record<ErrorCode, { code: string; status: number }>> = {
   // The registry reads only manifests into memory, so a limit hit is always an oversized manifest.
   LIMIT_EXCEEDED: { code: 'MANIFEST_INVALID', status: 413 },
   ABORTED: { code: 'UNKNOWN', status: 400 },
+  // The pull-through cache (proxy/): the upstream's failure, as the client should see it.
+  REGISTRY_PROXY_UPSTREAM_UNAVAILABLE: { code: 'UNAVAILABLE', status: 503 },
+  REGISTRY_PROXY_UPSTREAM_TOOMANYREQUESTS: { code: 'TOOMANYREQUESTS', status: 429 },
+  REGISTRY_PROXY_UPSTREAM_INVALID: { code: 'UNKNOWN', status: 502 },
 };
 
 const prefix = 'REGISTRY_SERVE_';

@@ -31,7 +31,8 @@ function referenced(parsed: ParsedManifest): Descriptor[] {
   return parsed.kind === 'index' ? parsed.index.manifests : [parsed.manifest.config, ...parsed.manifest.layers];
 }
 
-function recordOf(repo: string, digest: Digest, raw: Buffer, parsed: ParsedManifest): ManifestRecord {
+/** The metadata record of a parsed manifest (the pull-through cache stores fetched ones too). */
+export function recordOf(repo: string, digest: Digest, raw: Buffer, parsed: ParsedManifest): ManifestRecord {
   const doc = parsed.kind === 'index' ? parsed.index : parsed.manifest;
   const record: ManifestRecord = { repo, digest, mediaType: doc.mediaType, size: raw.length };
   // spec: distribution-spec, listing referrers: artifactType, else an image manifest's config type

@@ -44,13 +44,14 @@ export function guardBody(body: Readable, what: string): Readable {
  * Fetches a manifest by tag or digest with the Accept header for every supported type, under
  * the 4 MiB cap (a larger Content-Length is refused before reading). By digest, the bytes must
  * hash to it; by tag, they must hash to `Docker-Content-Digest` when the registry sends it.
- * Throws OCI_MANIFEST_UNKNOWN, OCI_DIGEST_MISMATCH, LIMIT_EXCEEDED, REGISTRY_*.
+ * `signal` cancels this request alone (ABORTED). Throws OCI_MANIFEST_UNKNOWN,
+ * OCI_DIGEST_MISMATCH, LIMIT_EXCEEDED, REGISTRY_*.
  */
-export async function fetchManifest(session: Session, id: string, name: string): Promise<FetchedManifest> {
+export async function fetchManifest(session: Session, id: string, name: string, signal?: AbortSignal): Promise<FetchedManifest> {
   const what = `manifest ${name}`;
   const res = await session.request({
     method: 'GET', path: `/v2/${session.repository}/manifests/${id}`, headers: { accept: manifestAccept },
-    what: `GET ${what}`, expect: [200], notFound: 'OCI_MANIFEST_UNKNOWN',
+    what: `GET ${what}`, expect: [200], notFound: 'OCI_MANIFEST_UNKNOWN', ...(signal ? { signal } : {}),
   });
   const declared = Number(header(res.headers['content-length']));
   if (declared > limits.manifestBytes) {
