@@ -11,3 +11,4 @@ export type { ManifestRecord, MetaStore, Page, UploadRecord } from './meta-store
 export { SqliteMetaStore } from './meta-store/sqlite.js';
 export { openRegistry, parseAddr, serveRegistry, type OpenedRegistry, type OpenRegistryOptions, type ServeRegistryOptions } from './serve.js';
 export { UploadSpool } from './upload-spool.js';
+export { parseDuration, proxyConfigSchema, proxyExtension, type ProxyConfig, type ProxyEntry } from './proxy/index.js';
