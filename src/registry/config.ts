@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BosunError } from '../errors.js';
+import { storageSchema } from './storage-config.js';
 
 // registry.yaml: one top-level key per feature. A feature adds its own section (a zod object
 // with defaults) here and reads it from `RegistryConfig`; unknown keys are refused so a typo
@@ -15,6 +16,8 @@ const configSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Upload sessions untouched this many hours are removed on start. */
     staleUploadHours: z.number().nonnegative().default(24),
+    /** Blob and metadata drivers (storage-config.ts); default fs + SQLite under `data`. */
+    storage: storageSchema,
   })
   .strict();
 
