@@ -43,6 +43,20 @@ test('postgres: two stores over one database see each other, and start together 
   assert.deepEqual(rows, [{ version: postgresMigrations.length }]);
 });
 
+test('postgres: concurrent pushes from two stores into new repositories and one tag all commit', async () => {
+  const url = await server.createDatabase();
+  const [a, b] = await Promise.all([open(url), open(url)]);
+  const records = Array.from({ length: 20 }, (_, i) => ({ repo: `r${i % 4}`, digest: digestOf(`m${i}`), mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 2 }));
+  // Same new repository names and the same tags raced from both pools at once.
+  await Promise.all(records.map((r, i) => (i % 2 === 0 ? a : b).putManifest(r, 'latest')));
+  assert.deepEqual(await a.listRepositories({ n: 10 }), ['r0', 'r1', 'r2', 'r3']);
+  for (const r of records) assert.ok(await b.getManifest(r.repo, r.digest), r.repo);
+  for (const repo of ['r0', 'r1', 'r2', 'r3']) {
+    const tagged = await b.resolveTag(repo, 'latest');
+    assert.ok(records.some((r) => r.repo === repo && r.digest === tagged?.digest));
+  }
+});
+
 test('postgres: a database from a newer bosun is refused', async () => {
   const url = await server.createDatabase();
   const client = new pg.Client({ connectionString: url });
