@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BosunError } from '../errors.js';
 import { proxyConfigSchema } from './proxy/config.js';
+import { storageSchema } from './storage-config.js';
 
 // registry.yaml: one top-level key per feature. A feature adds its own section (a zod object
 // with defaults) here and reads it from `RegistryConfig`; unknown keys are refused so a typo
@@ -18,6 +19,8 @@ const configSchema = z
     staleUploadHours: z.number().nonnegative().default(24),
     /** Pull-through cache: upstream registries mirrored under a prefix (docs/registry.md). */
     proxy: proxyConfigSchema,
+    /** Blob and metadata drivers (storage-config.ts); default fs + SQLite under `data`. */
+    storage: storageSchema,
   })
   .strict();
 

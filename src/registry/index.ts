@@ -12,3 +12,8 @@ export { SqliteMetaStore } from './meta-store/sqlite.js';
 export { openRegistry, parseAddr, serveRegistry, type OpenedRegistry, type OpenRegistryOptions, type ServeRegistryOptions } from './serve.js';
 export { UploadSpool } from './upload-spool.js';
 export { parseDuration, proxyConfigSchema, proxyExtension, type ProxyConfig, type ProxyEntry } from './proxy/index.js';
+export { S3BlobStore, type S3BlobStoreOptions } from './blob-store/s3.js';
+export { createS3Client, type S3ClientSettings } from './blob-store/s3-client.js';
+export { PostgresMetaStore, type PostgresMetaStoreOptions } from './meta-store/postgres.js';
+export { openStorage, type OpenedStorage, type OpenStorageOptions } from './storage.js';
+export type { StorageConfig } from './storage-config.js';

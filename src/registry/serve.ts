@@ -4,13 +4,15 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { BosunError } from '../errors.js';
 import { buildRegistryApp, type RegistryExtension } from './app.js';
 import { defaultRegistryConfig, type RegistryConfig } from './config.js';
-import { FsBlobStore } from './blob-store/fs.js';
 import { proxyExtension } from './proxy/proxy.js';
-import { SqliteMetaStore } from './meta-store/sqlite.js';
+import { openStorage } from './storage.js';
 import { UploadSpool } from './upload-spool.js';
 
 export interface OpenRegistryOptions {
-  /** The data directory (layout in blob-store/paths.ts); created if missing. */
+  /**
+   * The data directory (layout in blob-store/paths.ts); created if missing. It always holds
+   * the upload spool; blobs and metadata too unless `config.storage` puts them elsewhere.
+   */
   dataDir: string;
   /** Upload sessions untouched this long are removed on open (default 24 h). */
   staleUploadMs?: number;
@@ -37,24 +39,37 @@ export interface OpenedRegistry {
   close(): Promise<void>;
 }
 
-/** Opens a registry on a data directory: fs blobs, SQLite metadata, stale uploads cleaned. */
+/**
+ * Opens a registry on a data directory with the stores `config.storage` names (default: fs
+ * blobs and SQLite metadata in the data directory), stale uploads cleaned.
+ */
 export async function openRegistry(opts: OpenRegistryOptions): Promise<OpenedRegistry> {
   const staleMs = opts.staleUploadMs ?? 24 * 3600 * 1000;
+  const config = opts.config ?? defaultRegistryConfig();
   await mkdir(opts.dataDir, { recursive: true });
-  const blobs = await new FsBlobStore(join(opts.dataDir, 'store')).open(staleMs);
   const spool = await new UploadSpool(join(opts.dataDir, 'uploads')).open();
-  const meta = new SqliteMetaStore(join(opts.dataDir, 'meta.db'));
-  const extensions = extensionsFor(opts.config ?? defaultRegistryConfig());
-  const { app, context } = await buildRegistryApp({ blobs, meta, spool, extensions, ...(opts.logger ? { logger: opts.logger } : {}) });
-  const cleanedUploads = await context.uploads.cleanStale(staleMs);
-  return {
-    app,
-    cleanedUploads,
-    close: async () => {
-      await app.close();
-      await meta.close();
-    },
-  };
+  const logger = opts.logger;
+  const storage = await openStorage(config.storage, {
+    dataDir: opts.dataDir,
+    staleMs,
+    ...(logger ? { onIdleError: (err: Error) => logger.warn({ err }, 'registry metadata connection failed while idle') } : {}),
+  });
+  try {
+    const extensions = extensionsFor(config);
+    const { app, context } = await buildRegistryApp({ blobs: storage.blobs, meta: storage.meta, spool, extensions, ...(logger ? { logger } : {}) });
+    const cleanedUploads = await context.uploads.cleanStale(staleMs);
+    return {
+      app,
+      cleanedUploads,
+      close: async () => {
+        await app.close();
+        await storage.close();
+      },
+    };
+  } catch (err) {
+    await storage.close();
+    throw err;
+  }
 }
 
 export interface ServeRegistryOptions extends OpenRegistryOptions {

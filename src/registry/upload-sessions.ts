@@ -52,10 +52,26 @@ export class UploadSessions {
     return record;
   }
 
-  /** The session, which must belong to `repo`; throws BLOB_UPLOAD_UNKNOWN. */
+  /**
+   * The session, which must belong to `repo` and whose bytes this process's spool must hold;
+   * throws BLOB_UPLOAD_UNKNOWN. With replicas sharing one MetaStore, a session that received
+   * bytes on another replica (whose local spool has them) is unknown here: the client starts
+   * over, never appends to a wrong offset. A session with no bytes yet may move.
+   */
   async get(repo: string, id: string): Promise<UploadRecord> {
     const u = await this.meta.getUpload(id);
     if (!u || u.repo !== repo) throw new BosunError('REGISTRY_SERVE_BLOB_UPLOAD_UNKNOWN', `no upload session "${id}" in "${repo}"`);
+    if (this.busy.has(id)) return u;
+    const held = await this.spool.size(id);
+    if (held !== u.size && !(held === undefined && u.size === 0)) {
+      throw new BosunError('REGISTRY_SERVE_BLOB_UPLOAD_UNKNOWN', `upload session "${id}" holds ${u.size} bytes on another registry replica, ${held ?? 0} here`);
+    }
+    // Started on another replica and still empty: it continues here, in a file of our own.
+    if (held === undefined) {
+      await this.spool.create(id).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
+    }
     return u;
   }
 

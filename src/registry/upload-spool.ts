@@ -27,6 +27,15 @@ export class UploadSpool {
     await writeFile(this.pathOf(id), new Uint8Array(0), { flag: 'wx' });
   }
 
+  /** The bytes the session's file holds, or undefined when this spool has no such file. */
+  async size(id: string): Promise<number | undefined> {
+    const st = await stat(this.pathOf(id)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw err;
+    });
+    return st?.size;
+  }
+
   /** A stream appending to the session's file; the caller pipes into it. */
   appender(id: string): Writable {
     return createWriteStream(this.pathOf(id), { flags: 'a' });

@@ -26,4 +26,9 @@ export interface BlobStore {
   put(key: string, body: Readable): Promise<void>;
   list(prefix: string): AsyncIterable<string>;
   delete(key: string): Promise<void>;
+  /**
+   * Optional: a URL the client may GET the value from itself (a presigned object-store URL),
+   * or undefined to have the registry stream it. Called only for keys known to exist.
+   */
+  redirectUrl?(key: string): Promise<string | undefined>;
 }

@@ -42,6 +42,12 @@ export async function blobRoutes(app: FastifyInstance, opts: { ctx: RegistryCont
       if (range) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`);
       return reply.header('content-length', range ? range.end - range.start + 1 : size).send();
     }
+    // Whole large blobs may go straight from object storage; ranges and small blobs (served
+    // from memory) are answered here, where a redirect would cost more than it saves.
+    if (!range && size > ctx.cache.maxEntryBytes && ctx.blobs.redirectUrl) {
+      const url = await ctx.blobs.redirectUrl(blobKey(digest));
+      if (url !== undefined) return reply.code(307).header('location', url).header('content-length', 0).send();
+    }
     if (range) {
       reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`);
       reply.header('content-length', range.end - range.start + 1);

@@ -1,0 +1,82 @@
+// PostgresMetaStore against a real PostgreSQL (Debian's postgresql, started in a temp dir).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import pg from 'pg';
+import { isBosunError } from '../../src/errors.js';
+import { digestOf } from '../../src/oci/digest.js';
+import type { MetaStore } from '../../src/registry/meta-store/meta-store.js';
+import { PostgresMetaStore } from '../../src/registry/meta-store/postgres.js';
+import { postgresMigrations } from '../../src/registry/meta-store/postgres-migrations.js';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { describeMetaStore } from './meta-store-suite.js';
+
+let server: TestPostgres;
+const opened: MetaStore[] = [];
+
+before(async () => {
+  server = await startPostgres();
+});
+after(async () => {
+  for (const m of opened) await m.close();
+  await server.stop();
+});
+
+async function open(url: string): Promise<PostgresMetaStore> {
+  const m = await PostgresMetaStore.open({ url });
+  opened.push(m);
+  return m;
+}
+
+describeMetaStore('postgres', async () => open(await server.createDatabase()));
+
+test('postgres: two stores over one database see each other, and start together safely', async () => {
+  const url = await server.createDatabase();
+  // Both migrate at once: the advisory lock serialises them, so neither fails.
+  const [a, b] = await Promise.all([open(url), open(url)]);
+  await a.putManifest({ repo: 'team/app', digest: digestOf('m'), mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 1 }, 'v1');
+  assert.equal((await b.resolveTag('team/app', 'v1'))?.digest, digestOf('m'));
+  assert.deepEqual(await b.listRepositories({ n: 10 }), ['team/app']);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query<{ version: number }>('SELECT version FROM bosun_schema');
+  await client.end();
+  assert.deepEqual(rows, [{ version: postgresMigrations.length }]);
+});
+
+test('postgres: concurrent pushes from two stores into new repositories and one tag all commit', async () => {
+  const url = await server.createDatabase();
+  const [a, b] = await Promise.all([open(url), open(url)]);
+  const records = Array.from({ length: 20 }, (_, i) => ({ repo: `r${i % 4}`, digest: digestOf(`m${i}`), mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 2 }));
+  // Same new repository names and the same tags raced from both pools at once.
+  await Promise.all(records.map((r, i) => (i % 2 === 0 ? a : b).putManifest(r, 'latest')));
+  assert.deepEqual(await a.listRepositories({ n: 10 }), ['r0', 'r1', 'r2', 'r3']);
+  for (const r of records) assert.ok(await b.getManifest(r.repo, r.digest), r.repo);
+  for (const repo of ['r0', 'r1', 'r2', 'r3']) {
+    const tagged = await b.resolveTag(repo, 'latest');
+    assert.ok(records.some((r) => r.repo === repo && r.digest === tagged?.digest));
+  }
+});
+
+test('postgres: a database from a newer bosun is refused', async () => {
+  const url = await server.createDatabase();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`CREATE TABLE bosun_schema (version INTEGER NOT NULL); INSERT INTO bosun_schema VALUES (${postgresMigrations.length + 1})`);
+  await client.end();
+  await assert.rejects(PostgresMetaStore.open({ url }), (e) => isBosunError(e, 'REGISTRY_SERVE_STORE_FAILED'));
+});
+
+test('postgres: an unreachable server is STORE_FAILED, and so is a query after the server is gone', async () => {
+  await assert.rejects(PostgresMetaStore.open({ url: `${server.url('nosuchdb')}` }), (e) => isBosunError(e, 'REGISTRY_SERVE_STORE_FAILED'));
+  const url = await server.createDatabase();
+  const m = await open(url);
+  const admin = new pg.Client({ connectionString: server.url() });
+  await admin.connect();
+  const name = /\/(\w+)\?/.exec(url)![1]!;
+  // Refuse new connections, then kill the store's open ones: the next queries must fail cleanly.
+  await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+  await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
+  await admin.end();
+  await assert.rejects(m.putManifest({ repo: 'r', digest: digestOf('x'), mediaType: 't', size: 1 }), (e) => isBosunError(e, 'REGISTRY_SERVE_STORE_FAILED'));
+  await assert.rejects(m.listTags('r', { n: 1 }), (e) => isBosunError(e, 'REGISTRY_SERVE_STORE_FAILED'));
+});
