@@ -120,6 +120,18 @@ export const codes = {
   VULN_IGNOREFILE_INVALID: { status: 400, meaning: 'an ignore file (.bosunignore / .trivyignore) has a malformed line', hint: 'write one id per line, optionally followed by exp:YYYY-MM-DD; # starts a comment' },
   VULN_VEX_INVALID: { status: 400, meaning: 'a VEX document is not valid OpenVEX or CycloneDX VEX JSON', hint: 'pass an OpenVEX 0.2 document or a CycloneDX 1.4-1.6 BOM with vulnerabilities[].analysis' },
   REPORT_FORMAT_UNKNOWN: { status: 400, meaning: 'the requested report format is not one bosun writes', hint: 'use table, json, sarif, cyclonedx or cosign-vuln' },
+
+  // --- registry: access control of `bosun registry serve` (wire codes UNAUTHORIZED and DENIED)
+  REGISTRY_AUTH_UNAUTHORIZED: { status: 401, meaning: 'the served registry wants credentials, or refused the ones given (wrong password, unknown account, invalid or expired token)', hint: 'log in (`docker login`, `skopeo --creds`, BOSUN_USERNAME / BOSUN_PASSWORD); WWW-Authenticate names the token realm and the scope needed' },
+  REGISTRY_AUTH_DENIED: { status: 403, meaning: 'the served registry knows the caller, but the account may not do that action on that repository', hint: 'ask an administrator to grant it: `bosun registry users grant <name> <pattern> <actions>`' },
+  REGISTRY_AUTH_TOKEN_INVALID: { status: 401, meaning: 'a bearer token is malformed, not ES256, not signed by this registry\'s key, for another audience or issuer, expired or not yet valid', hint: 'get a fresh token from the realm in WWW-Authenticate; tokens from another registry are never accepted' },
+  REGISTRY_AUTH_SCOPE_INVALID: { status: 400, meaning: 'a token request names another service or has a malformed or excessive scope parameter', hint: 'ask for scopes as type:name:actions, e.g. repository:team/app:pull,push (at most 32), with the service from WWW-Authenticate' },
+  REGISTRY_AUTH_ACCOUNT_EXISTS: { status: 409, meaning: 'a user or robot account of that name already exists', hint: 'pick another name, or remove the account first (`bosun registry users remove` / `robots remove`)' },
+  REGISTRY_AUTH_ACCOUNT_UNKNOWN: { status: 404, meaning: 'no user or robot account of that name', hint: 'list accounts with `bosun registry users list` / `bosun registry robots list`; robot names start with robot$' },
+  REGISTRY_AUTH_NAME_INVALID: { status: 400, meaning: 'an account name is not 1-64 characters of [a-z0-9._-] starting with a letter or digit', hint: 'use a lowercase name such as alice or ci-builder; robots are named robot$<name> automatically' },
+  REGISTRY_AUTH_GRANT_INVALID: { status: 400, meaning: 'a permission names an unknown action or a malformed repository pattern', hint: 'actions are pull, push, delete, admin (comma-separated); patterns are repository names with * (one path component) and ** (any depth)' },
+  REGISTRY_AUTH_PASSWORD_INVALID: { status: 400, meaning: 'a password is empty, shorter than 8 or longer than 1024 bytes, or its file cannot be read', hint: 'pass a password of 8-1024 bytes with --password-stdin, or omit it to have one generated' },
+  REGISTRY_AUTH_KEY_INVALID: { meaning: 'the registry\'s token signing key file is unreadable, not a P-256 private key, or readable by others', hint: 'restore the key, `chmod 600 <data>/token-key.pem`, or delete it to generate a new one (tokens issued before become invalid)' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;

@@ -68,6 +68,7 @@ export async function buildRegistryApp(opts: RegistryAppOptions): Promise<{ app:
     uploads: new UploadSessions(opts.meta, opts.blobs, opts.spool),
     cache: new ContentCache(opts.cacheBytes ?? 64 * 1024 * 1024, opts.cacheEntryBytes ?? 64 * 1024),
     mayMountFrom: opts.mayMountFrom ?? (async () => true),
+    isRepositoryVisible: () => true,
     events: opts.events ?? new RegistryEvents((err, event) => app.log.error({ err, event: event.type }, 'registry event listener failed')),
   };
   // Bodies stay unread streams: uploads stream them to disk, manifests read them bounded.

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BosunError } from '../errors.js';
+import { isPattern } from './access/patterns.js';
 
 // registry.yaml: one top-level key per feature. A feature adds its own section (a zod object
 // with defaults) here and reads it from `RegistryConfig`; unknown keys are refused so a typo
@@ -15,6 +16,25 @@ const configSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Upload sessions untouched this many hours are removed on start. */
     staleUploadHours: z.number().nonnegative().default(24),
+    /** Access control (docs/registry.md, "Authentication and authorization"). */
+    auth: z
+      .object({
+        /** `auto`: on as soon as one user or robot exists (or adminPasswordFile creates one). */
+        enabled: z.union([z.boolean(), z.literal('auto')]).default('auto'),
+        /** Token endpoint URL in challenges; default `<scheme>://<Host>/token` of each request. */
+        realm: z.string().regex(/^https?:\/\/[^\s"]{1,500}$/, 'want an http(s) URL').optional(),
+        /** The `service` in challenges and the `aud` of tokens. */
+        service: z.string().regex(/^[A-Za-z0-9._:/-]{1,200}$/).default('bosun-registry'),
+        /** The `iss` of tokens. */
+        issuer: z.string().regex(/^[A-Za-z0-9._:/-]{1,200}$/).default('bosun-registry'),
+        tokenTtlSeconds: z.number().int().min(60).max(86400).default(300),
+        /** Repository patterns (`*`, `**`) anyone may pull without credentials. */
+        anonymousPull: z.array(z.string().refine(isPattern, 'want a repository pattern such as team/** or **')).max(1000).default([]),
+        /** Quick start: creates user `admin` with this file's password on first start (generated when missing). */
+        adminPasswordFile: z.string().optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -21,6 +21,11 @@ const foreign: Partial<Record<ErrorCode, { code: string; status: number }>> = {
   // The registry reads only manifests into memory, so a limit hit is always an oversized manifest.
   LIMIT_EXCEEDED: { code: 'MANIFEST_INVALID', status: 413 },
   ABORTED: { code: 'UNKNOWN', status: 400 },
+  // access control (src/registry/access): the spec's UNAUTHORIZED and DENIED
+  REGISTRY_AUTH_UNAUTHORIZED: { code: 'UNAUTHORIZED', status: 401 },
+  REGISTRY_AUTH_TOKEN_INVALID: { code: 'UNAUTHORIZED', status: 401 },
+  REGISTRY_AUTH_DENIED: { code: 'DENIED', status: 403 },
+  REGISTRY_AUTH_SCOPE_INVALID: { code: 'UNSUPPORTED', status: 400 },
 };
 
 const prefix = 'REGISTRY_SERVE_';

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { BosunError } from '../errors.js';
+import { accessExtension } from './access/extension.js';
 import { buildRegistryApp, type RegistryExtension } from './app.js';
 import { defaultRegistryConfig, type RegistryConfig } from './config.js';
 import { FsBlobStore } from './blob-store/fs.js';
@@ -22,8 +23,8 @@ export interface OpenRegistryOptions {
  * The features a configuration turns on, in the order their hooks must run (access control
  * first). Each feature module exports a factory taking its config section.
  */
-function extensionsFor(_config: RegistryConfig): RegistryExtension[] {
-  return [];
+function extensionsFor(config: RegistryConfig, dataDir: string): RegistryExtension[] {
+  return [accessExtension(config.auth, dataDir)];
 }
 
 export interface OpenedRegistry {
@@ -41,7 +42,7 @@ export async function openRegistry(opts: OpenRegistryOptions): Promise<OpenedReg
   const blobs = await new FsBlobStore(join(opts.dataDir, 'store')).open(staleMs);
   const spool = await new UploadSpool(join(opts.dataDir, 'uploads')).open();
   const meta = new SqliteMetaStore(join(opts.dataDir, 'meta.db'));
-  const extensions = extensionsFor(opts.config ?? defaultRegistryConfig());
+  const extensions = extensionsFor(opts.config ?? defaultRegistryConfig(), opts.dataDir);
   const { app, context } = await buildRegistryApp({ blobs, meta, spool, extensions, ...(opts.logger ? { logger: opts.logger } : {}) });
   const cleanedUploads = await context.uploads.cleanStale(staleMs);
   return {
@@ -68,16 +69,12 @@ export function parseAddr(addr: string): { host: string; port: number } {
 }
 
 /**
- * Opens the registry and listens. Logs (warn) that authentication is not implemented, on
- * every start. Resolves once listening, with the bound address and a `close`.
+ * Opens the registry and listens. Resolves once listening, with the bound address and a
+ * `close`. Access control logs (warn) on every start when it is off.
  */
 export async function serveRegistry(opts: ServeRegistryOptions): Promise<OpenedRegistry & { url: string }> {
   const { host, port } = parseAddr(opts.addr ?? '127.0.0.1:5000');
   const opened = await openRegistry(opts);
   const url = await opened.app.listen({ host, port });
-  opened.app.log.warn(
-    { url, dataDir: opts.dataDir },
-    'bosun registry is listening WITHOUT AUTHENTICATION: anyone who can reach it can push, overwrite and delete; keep it on loopback',
-  );
   return { ...opened, url };
 }
