@@ -64,7 +64,13 @@ test('a failing listener neither fails the request nor stops other listeners', a
 });
 
 test('registry config: defaults, YAML file, and refusals that name the key', async () => {
-  assert.deepEqual(parseRegistryConfig({}), { addr: '127.0.0.1:5000', data: './registry-data', logLevel: 'info', staleUploadHours: 24 });
+  assert.deepEqual(parseRegistryConfig({}), {
+    addr: '127.0.0.1:5000',
+    data: './registry-data',
+    logLevel: 'info',
+    staleUploadHours: 24,
+    auth: { enabled: 'auto', service: 'bosun-registry', issuer: 'bosun-registry', tokenTtlSeconds: 300, anonymousPull: [] },
+  });
   const dir = await mkdtemp(join(tmpdir(), 'bosun-regcfg-'));
   const file = join(dir, 'registry.yaml');
   await writeFile(file, 'addr: 127.0.0.1:5050\ndata: /srv/registry\n');
@@ -74,6 +80,10 @@ test('registry config: defaults, YAML file, and refusals that name the key', asy
   const bad: [string, string][] = [
     ['unknown key (a typo must not silently disable a setting)', 'adress: x\n'],
     ['wrong type', 'staleUploadHours: soon\n'],
+    ['unknown auth key', 'auth:\n  anonymousPul: ["**"]\n'],
+    ['bad anonymous pattern', 'auth:\n  anonymousPull: ["Team/**"]\n'],
+    ['token TTL under a minute', 'auth:\n  tokenTtlSeconds: 5\n'],
+    ['realm with a quote', 'auth:\n  realm: \'http://x/"token\'\n'],
     ['not YAML', 'a: [\n'],
   ];
   for (const [why, text] of bad) {
