@@ -49,7 +49,7 @@ function answerBadPath(err: Error, request: FastifyRequest, reply: FastifyReply)
 /**
  * The registry's HTTP app: distribution-spec v1.1 routes over the given stores, one plugin per
  * resource. The caller owns the stores (and closes them after `app.close()`), and calls
- * `app.listen()` or `app.inject()`. There is no authentication.
+ * `app.listen()` or `app.inject()`. Authentication is an extension (access/extension.ts).
  */
 export async function buildRegistryApp(opts: RegistryAppOptions): Promise<{ app: FastifyInstance; context: RegistryContext }> {
   const app = Fastify({

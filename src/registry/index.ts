@@ -11,3 +11,4 @@ export type { ManifestRecord, MetaStore, Page, UploadRecord } from './meta-store
 export { SqliteMetaStore } from './meta-store/sqlite.js';
 export { openRegistry, parseAddr, serveRegistry, type OpenedRegistry, type OpenRegistryOptions, type ServeRegistryOptions } from './serve.js';
 export { UploadSpool } from './upload-spool.js';
+export { accessExtension, requestAccess, SqliteAccessStore, type AccessStore, type Action, type AuthConfig, type RequestAccess } from './access/index.js';

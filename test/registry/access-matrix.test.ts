@@ -30,7 +30,8 @@ interface Fixture {
 }
 
 // Expected status per cell: anon pull push delete admin, for team/app | other/app | public/app.
-const rows: Array<{ name: string; want: string; req: (f: Fixture) => InjectOptions }> = [
+// `fresh`: the request consumes its fixture (deletes, finishes or cancels), so each cell gets its own.
+const rows: Array<{ name: string; want: string; fresh?: true; req: (f: Fixture) => InjectOptions }> = [
   { name: 'GET manifest', want: '401 200 200 403 200 | 401 403 403 403 200 | 200 200 200 200 200', req: (f) => ({ method: 'GET', url: `/v2/${f.repo}/manifests/v1` }) },
   { name: 'HEAD manifest', want: '401 200 200 403 200 | 401 403 403 403 200 | 200 200 200 200 200', req: (f) => ({ method: 'HEAD', url: `/v2/${f.repo}/manifests/${f.tagged.digest}` }) },
   {
@@ -38,10 +39,10 @@ const rows: Array<{ name: string; want: string; req: (f: Fixture) => InjectOptio
     want: '401 403 201 403 201 | 401 403 403 403 201 | 401 403 403 403 201',
     req: (f) => ({ method: 'PUT', url: `/v2/${f.repo}/manifests/v2`, payload: f.fresh.raw, headers: { 'content-type': MediaTypes.ociManifest } }),
   },
-  { name: 'DELETE manifest', want: '401 403 403 202 202 | 401 403 403 403 202 | 401 403 403 403 202', req: (f) => ({ method: 'DELETE', url: `/v2/${f.repo}/manifests/${f.tagged.digest}` }) },
+  { name: 'DELETE manifest', fresh: true, want: '401 403 403 202 202 | 401 403 403 403 202 | 401 403 403 403 202', req: (f) => ({ method: 'DELETE', url: `/v2/${f.repo}/manifests/${f.tagged.digest}` }) },
   { name: 'GET blob', want: '401 200 200 403 200 | 401 403 403 403 200 | 200 200 200 200 200', req: (f) => ({ method: 'GET', url: `/v2/${f.repo}/blobs/${f.tagged.layer}` }) },
   { name: 'HEAD blob', want: '401 200 200 403 200 | 401 403 403 403 200 | 200 200 200 200 200', req: (f) => ({ method: 'HEAD', url: `/v2/${f.repo}/blobs/${f.tagged.layer}` }) },
-  { name: 'DELETE blob', want: '401 403 403 202 202 | 401 403 403 403 202 | 401 403 403 403 202', req: (f) => ({ method: 'DELETE', url: `/v2/${f.repo}/blobs/${f.tagged.layer}` }) },
+  { name: 'DELETE blob', fresh: true, want: '401 403 403 202 202 | 401 403 403 403 202 | 401 403 403 403 202', req: (f) => ({ method: 'DELETE', url: `/v2/${f.repo}/blobs/${f.tagged.layer}` }) },
   { name: 'POST upload', want: '401 403 202 403 202 | 401 403 403 403 202 | 401 403 403 403 202', req: (f) => ({ method: 'POST', url: `/v2/${f.repo}/blobs/uploads/` }) },
   {
     name: 'POST monolithic upload',
@@ -50,16 +51,18 @@ const rows: Array<{ name: string; want: string; req: (f: Fixture) => InjectOptio
   },
   {
     name: 'PATCH upload',
+    fresh: true,
     want: '401 403 202 403 202 | 401 403 403 403 202 | 401 403 403 403 202',
     req: (f) => ({ method: 'PATCH', url: `/v2/${f.repo}/blobs/uploads/${f.session}`, payload: Buffer.from('chunk'), headers: { 'content-type': 'application/octet-stream' } }),
   },
   {
     name: 'PUT upload',
+    fresh: true,
     want: '401 403 201 403 201 | 401 403 403 403 201 | 401 403 403 403 201',
     req: (f) => ({ method: 'PUT', url: `/v2/${f.repo}/blobs/uploads/${f.session}?digest=${digestOf('chunk')}`, payload: Buffer.from('chunk'), headers: { 'content-type': 'application/octet-stream' } }),
   },
   { name: 'GET upload', want: '401 403 204 403 204 | 401 403 403 403 204 | 401 403 403 403 204', req: (f) => ({ method: 'GET', url: `/v2/${f.repo}/blobs/uploads/${f.session}` }) },
-  { name: 'DELETE upload', want: '401 403 204 403 204 | 401 403 403 403 204 | 401 403 403 403 204', req: (f) => ({ method: 'DELETE', url: `/v2/${f.repo}/blobs/uploads/${f.session}` }) },
+  { name: 'DELETE upload', fresh: true, want: '401 403 204 403 204 | 401 403 403 403 204 | 401 403 403 403 204', req: (f) => ({ method: 'DELETE', url: `/v2/${f.repo}/blobs/uploads/${f.session}` }) },
   { name: 'GET tags', want: '401 200 200 403 200 | 401 403 403 403 200 | 200 200 200 200 200', req: (f) => ({ method: 'GET', url: `/v2/${f.repo}/tags/list` }) },
   { name: 'GET referrers', want: '401 200 200 403 200 | 401 403 403 403 200 | 200 200 200 200 200', req: (f) => ({ method: 'GET', url: `/v2/${f.repo}/referrers/${f.tagged.digest}` }) },
   // 201: mounted; the sibling <group>/base is readable by exactly those who may push here.
@@ -119,8 +122,9 @@ for (const scheme of ['basic', 'bearer'] as const) {
       const got: number[][] = [];
       for (const repo of repos) {
         const line: number[] = [];
+        const shared = row.fresh ? undefined : await fixture(repo);
         for (const role of roles) {
-          const f = await fixture(repo);
+          const f = shared ?? (await fixture(repo));
           line.push((await as(await credentials(scheme, role, repo), row.req(f))).statusCode);
         }
         got.push(line);
