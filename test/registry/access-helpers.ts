@@ -1,6 +1,7 @@
 // Helpers for the access control tests: an in-process registry with accounts, and tokens.
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
+import type { RegistryExtension } from '../../src/registry/app.js';
 import type { Action } from '../../src/registry/access/actions.js';
 import { installAccess, type AuthConfig } from '../../src/registry/access/extension.js';
 import { hashSecret } from '../../src/registry/access/secrets.js';
@@ -25,8 +26,8 @@ export interface AuthApp {
   close(): Promise<void>;
 }
 
-/** A registry app with access control on, the given accounts, and every event recorded. */
-export async function makeAuthApp(accounts: AccountSpec[], auth: Partial<AuthConfig> = {}): Promise<AuthApp> {
+/** A registry app with access control on, the given accounts, every event recorded, and `after` extensions. */
+export async function makeAuthApp(accounts: AccountSpec[], auth: Partial<AuthConfig> = {}, after: RegistryExtension[] = []): Promise<AuthApp> {
   const store = new SqliteAccessStore(':memory:');
   for (const a of accounts) {
     await store.createAccount({ name: a.name, kind: a.name.startsWith('robot$') ? 'robot' : 'user', secretHash: await hashSecret(a.password), createdAt: Date.now(), grants: a.grants });
@@ -38,7 +39,7 @@ export async function makeAuthApp(accounts: AccountSpec[], auth: Partial<AuthCon
     seen.push(e);
   });
   const config: AuthConfig = { ...defaultRegistryConfig().auth, enabled: true, ...auth };
-  const app = await makeApp({ events, extensions: [async (a, ctx) => void (await installAccess(a, ctx, { config, store, key }))] });
+  const app = await makeApp({ events, extensions: [async (a, ctx) => void (await installAccess(a, ctx, { config, store, key })), ...after] });
   return { app, store, key, events: seen, close: async () => { await app.close(); await store.close(); } };
 }
 

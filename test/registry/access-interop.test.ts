@@ -86,6 +86,6 @@ test('skopeo: push with --dest-creds, pull with --src-creds, digests intact; wro
   const inspected = JSON.parse(await skopeo('inspect', '--tls-verify=false', '--creds', `robot$ci:${robotSecret}`, `docker://${host}/team/sk:v1`)) as { Digest: string };
   assert.equal(inspected.Digest, img.digest);
   await assert.rejects(skopeo('inspect', '--tls-verify=false', '--creds', 'viewer:wrong-password', `docker://${host}/team/sk:v1`), /unauthorized|authentication required/i);
-  await assert.rejects(skopeo('copy', '--dest-tls-verify=false', '--dest-creds', `viewer:${viewerPassword}`, `oci:${layout}:v1`, `docker://${host}/team/sk:v2`), /denied|unauthorized/i);
+  await assert.rejects(skopeo('copy', '--dest-tls-verify=false', '--dest-creds', `viewer:${viewerPassword}`, `oci:${layout}:v1`, `docker://${host}/team/sk:v2`), /denied/i);
   await assert.rejects(skopeo('inspect', '--tls-verify=false', '--no-creds', `docker://${host}/team/sk:v1`), /unauthorized|authentication required/i);
 });

@@ -26,8 +26,10 @@ export interface RequestAccess {
 const byRequest = new WeakMap<FastifyRequest, RequestAccess>();
 
 /**
- * The access verdict for `request`, or undefined when access control is off (or the request
- * never reached the access hook). Call it from hooks registered after the access extension.
+ * The access verdict for `request`, or undefined when access control is off, the route is
+ * public (`/token`, `config: { access: 'public' }`: credentials are not read), or the request
+ * never reached the access hook. Call it from hooks and routes registered after the access
+ * extension.
  */
 export function requestAccess(request: FastifyRequest): RequestAccess | undefined {
   return byRequest.get(request);
