@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
+import { pino } from 'pino';
 import { isBosunError } from '../../src/errors.js';
 import * as remote from '../../src/oci/remote/index.js';
 import { addAccount, openAccessStore } from '../../src/registry/access/accounts.js';
 import { defaultRegistryConfig } from '../../src/registry/config.js';
-import { serveRegistry, type OpenedRegistry } from '../../src/registry/serve.js';
+import { openRegistry, serveRegistry, type OpenedRegistry } from '../../src/registry/serve.js';
 import { buildImage, realFiles, writeLayout, type BuiltImage } from '../helpers/oci-image.js';
 
 const run = promisify(execFile);
@@ -88,4 +89,23 @@ test('skopeo: push with --dest-creds, pull with --src-creds, digests intact; wro
   await assert.rejects(skopeo('inspect', '--tls-verify=false', '--creds', 'viewer:wrong-password', `docker://${host}/team/sk:v1`), /unauthorized|authentication required/i);
   await assert.rejects(skopeo('copy', '--dest-tls-verify=false', '--dest-creds', `viewer:${viewerPassword}`, `oci:${layout}:v1`, `docker://${host}/team/sk:v2`), /denied/i);
   await assert.rejects(skopeo('inspect', '--tls-verify=false', '--no-creds', `docker://${host}/team/sk:v1`), /unauthorized|authentication required/i);
+});
+
+test('a registry without accounts runs open and warns on every start; one account turns access control on', async () => {
+  const lines: string[] = [];
+  const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+  const dataDir = join(work, 'open');
+  const open = await openRegistry({ dataDir, logger });
+  assert.equal((await open.app.inject({ method: 'GET', url: '/v2/' })).statusCode, 200);
+  await open.close();
+  assert.equal(lines.filter((l) => l.includes('access control is OFF')).length, 1);
+  await assert.rejects(stat(join(dataDir, 'token-key.pem')), { code: 'ENOENT' }, 'no key is made while access control is off');
+  const store = await openAccessStore(dataDir);
+  await addAccount(store, { kind: 'user', name: 'first', password: 'first password' });
+  await store.close();
+  lines.length = 0;
+  const closed = await openRegistry({ dataDir, logger });
+  assert.equal((await closed.app.inject({ method: 'GET', url: '/v2/' })).statusCode, 401);
+  await closed.close();
+  assert.deepEqual(lines, []);
 });

@@ -22,7 +22,8 @@ export const tokenPath = '/token';
 export interface InstallAccessOptions {
   config: AuthConfig;
   store: AccessStore;
-  key: SigningKey;
+  /** The token signing key, or how to load it (only called when access control is on). */
+  key: SigningKey | (() => Promise<SigningKey>);
   /** How long a checked password or loaded account is trusted (default 60 s). */
   accountCacheMs?: number;
   /** Clock for tests (ms since the epoch). */
@@ -49,7 +50,8 @@ export async function installAccess(app: FastifyInstance, ctx: RegistryContext, 
   }
   const now = opts.now ?? Date.now;
   const principals = new Principals(store, { anonymousPull: config.anonymousPull, ttlMs: opts.accountCacheMs ?? 60_000, now });
-  const tokens = new TokenService(opts.key, { issuer: config.issuer, service: config.service, ttlSeconds: config.tokenTtlSeconds, now });
+  const key = typeof opts.key === 'function' ? await opts.key() : opts.key;
+  const tokens = new TokenService(key, { issuer: config.issuer, service: config.service, ttlSeconds: config.tokenTtlSeconds, now });
   const shared = { principals, tokens, events: ctx.events, service: config.service, tokenPath, ...(config.realm ? { realm: config.realm } : {}) };
   app.addHook('onRequest', accessGate(shared));
   await tokenRoute(app, { ...shared, path: tokenPath });
@@ -61,8 +63,9 @@ export async function installAccess(app: FastifyInstance, ctx: RegistryContext, 
 
 /**
  * The access control feature over a data directory: accounts in `<dataDir>/meta.db`, the
- * token signing key in `<dataDir>/token-key.pem` (created on first start, mode 0600), and the
- * quick start's admin account when `adminPasswordFile` is set. The store closes with the app.
+ * token signing key in `<dataDir>/token-key.pem` (created on the first start with access
+ * control on, mode 0600), and the quick start's admin account when `adminPasswordFile` is
+ * set. The store closes with the app.
  */
 export function accessExtension(config: AuthConfig, dataDir: string): RegistryExtension {
   return async (app, ctx) => {
@@ -73,7 +76,6 @@ export function accessExtension(config: AuthConfig, dataDir: string): RegistryEx
       if (boot.created) app.log.info({ file: config.adminPasswordFile, generated: boot.generated }, 'created user admin (admin on **) with the password in the file');
       if (boot.exposed) app.log.warn({ file: config.adminPasswordFile }, 'the admin password file is readable by group or others; chmod 600 it');
     }
-    const key = await loadOrCreateSigningKey(dataDir);
-    await installAccess(app, ctx, { config, store, key });
+    await installAccess(app, ctx, { config, store, key: () => loadOrCreateSigningKey(dataDir) });
   };
 }
