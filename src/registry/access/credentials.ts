@@ -6,9 +6,9 @@ import type { Principal, Principals } from './principals.js';
 import { principalAccess, tokenAccess, type RequestAccess } from './request-access.js';
 import type { TokenService, VerifiedToken } from './tokens.js';
 
-/** Whoever presented what; `failed` says which scheme was refused. */
+/** The caller's access (and token, for bearer requests), or which scheme was refused. */
 export type Authentication =
-  | { ok: true; access: RequestAccess; token?: VerifiedToken; principal?: Principal }
+  | { ok: true; access: RequestAccess; token?: VerifiedToken }
   | { ok: false; scheme: 'basic' | 'bearer' | 'other' };
 
 export interface CredentialCheck {
@@ -48,12 +48,12 @@ export async function login(request: FastifyRequest, value: string, check: Crede
  */
 export async function authenticate(request: FastifyRequest, check: CredentialCheck): Promise<Authentication> {
   const header = request.headers.authorization;
-  if (header === undefined || header === '') return { ok: true, access: principalAccess(check.principals.anonymous, 'none'), principal: check.principals.anonymous };
+  if (header === undefined || header === '') return { ok: true, access: principalAccess(check.principals.anonymous, 'none') };
   const m = /^(basic|bearer) +(\S{1,8192})$/i.exec(header.length > maxTokenLength + 16 ? '' : header);
   if (!m) return { ok: false, scheme: 'other' };
   if (m[1]!.toLowerCase() === 'basic') {
     const principal = await login(request, m[2]!, check);
-    return principal ? { ok: true, access: principalAccess(principal, 'basic'), principal } : { ok: false, scheme: 'basic' };
+    return principal ? { ok: true, access: principalAccess(principal, 'basic') } : { ok: false, scheme: 'basic' };
   }
   try {
     const token = check.tokens.verify(m[2]!);
