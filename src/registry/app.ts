@@ -49,7 +49,7 @@ function answerBadPath(err: Error, request: FastifyRequest, reply: FastifyReply)
 /**
  * The registry's HTTP app: distribution-spec v1.1 routes over the given stores, one plugin per
  * resource. The caller owns the stores (and closes them after `app.close()`), and calls
- * `app.listen()` or `app.inject()`. There is no authentication.
+ * `app.listen()` or `app.inject()`. Authentication is an extension (access/extension.ts).
  */
 export async function buildRegistryApp(opts: RegistryAppOptions): Promise<{ app: FastifyInstance; context: RegistryContext }> {
   const app = Fastify({
@@ -68,6 +68,7 @@ export async function buildRegistryApp(opts: RegistryAppOptions): Promise<{ app:
     uploads: new UploadSessions(opts.meta, opts.blobs, opts.spool),
     cache: new ContentCache(opts.cacheBytes ?? 64 * 1024 * 1024, opts.cacheEntryBytes ?? 64 * 1024),
     mayMountFrom: opts.mayMountFrom ?? (async () => true),
+    isRepositoryVisible: () => true,
     events: opts.events ?? new RegistryEvents((err, event) => app.log.error({ err, event: event.type }, 'registry event listener failed')),
   };
   // Bodies stay unread streams: uploads stream them to disk, manifests read them bounded.

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BosunError } from '../errors.js';
 import { proxyConfigSchema } from './proxy/config.js';
 import { storageSchema } from './storage-config.js';
+import { isPattern } from './access/patterns.js';
 
 // registry.yaml: one top-level key per feature. A feature adds its own section (a zod object
 // with defaults) here and reads it from `RegistryConfig`; unknown keys are refused so a typo
@@ -21,6 +22,25 @@ const configSchema = z
     proxy: proxyConfigSchema,
     /** Blob and metadata drivers (storage-config.ts); default fs + SQLite under `data`. */
     storage: storageSchema,
+    /** Access control (docs/registry.md, "Authentication and authorization"). */
+    auth: z
+      .object({
+        /** `auto`: on as soon as one user or robot exists (or adminPasswordFile creates one). */
+        enabled: z.union([z.boolean(), z.literal('auto')]).default('auto'),
+        /** Token endpoint URL in challenges; default `<scheme>://<Host>/token` of each request. */
+        realm: z.string().regex(/^https?:\/\/[^\s"]{1,500}$/, 'want an http(s) URL').optional(),
+        /** The `service` in challenges and the `aud` of tokens. */
+        service: z.string().regex(/^[A-Za-z0-9._:/-]{1,200}$/).default('bosun-registry'),
+        /** The `iss` of tokens. */
+        issuer: z.string().regex(/^[A-Za-z0-9._:/-]{1,200}$/).default('bosun-registry'),
+        tokenTtlSeconds: z.number().int().min(60).max(86400).default(300),
+        /** Repository patterns (`*`, `**`) anyone may pull without credentials. */
+        anonymousPull: z.array(z.string().refine(isPattern, 'want a repository pattern such as team/** or **')).max(1000).default([]),
+        /** Quick start: creates user `admin` with this file's password on first start (generated when missing). */
+        adminPasswordFile: z.string().optional(),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -19,6 +19,11 @@ export interface RegistryContext {
   uploads: UploadSessions;
   cache: ContentCache;
   mayMountFrom: MountCheck;
+  /**
+   * Whether `_catalog` may list repository `repo` to the requester (access control lists only
+   * what the caller may pull). Default: every repository.
+   */
+  isRepositoryVisible: (request: FastifyRequest, repo: string) => boolean;
   /** Push, pull, delete, login and denial events for the audit log, webhooks, metrics and scans. */
   events: RegistryEvents;
 }

@@ -25,6 +25,11 @@ const foreign: Partial<Record<ErrorCode, { code: string; status: number }>> = {
   REGISTRY_PROXY_UPSTREAM_UNAVAILABLE: { code: 'UNAVAILABLE', status: 503 },
   REGISTRY_PROXY_UPSTREAM_TOOMANYREQUESTS: { code: 'TOOMANYREQUESTS', status: 429 },
   REGISTRY_PROXY_UPSTREAM_INVALID: { code: 'UNKNOWN', status: 502 },
+  // access control (src/registry/access): the spec's UNAUTHORIZED and DENIED
+  REGISTRY_AUTH_UNAUTHORIZED: { code: 'UNAUTHORIZED', status: 401 },
+  REGISTRY_AUTH_TOKEN_INVALID: { code: 'UNAUTHORIZED', status: 401 },
+  REGISTRY_AUTH_DENIED: { code: 'DENIED', status: 403 },
+  REGISTRY_AUTH_SCOPE_INVALID: { code: 'UNSUPPORTED', status: 400 },
 };
 
 const prefix = 'REGISTRY_SERVE_';

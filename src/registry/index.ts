@@ -17,3 +17,4 @@ export { createS3Client, type S3ClientSettings } from './blob-store/s3-client.js
 export { PostgresMetaStore, type PostgresMetaStoreOptions } from './meta-store/postgres.js';
 export { openStorage, type OpenedStorage, type OpenStorageOptions } from './storage.js';
 export type { StorageConfig } from './storage-config.js';
+export { accessExtension, requestAccess, SqliteAccessStore, type AccessStore, type Action, type AuthConfig, type RequestAccess } from './access/index.js';

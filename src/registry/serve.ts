@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { BosunError } from '../errors.js';
+import { accessExtension } from './access/extension.js';
 import { buildRegistryApp, type RegistryExtension } from './app.js';
 import { defaultRegistryConfig, type RegistryConfig } from './config.js';
 import { proxyExtension } from './proxy/proxy.js';
@@ -25,8 +26,9 @@ export interface OpenRegistryOptions {
  * The features a configuration turns on, in the order their hooks must run (access control
  * first). Each feature module exports a factory taking its config section.
  */
-function extensionsFor(config: RegistryConfig): RegistryExtension[] {
-  const extensions: RegistryExtension[] = [];
+function extensionsFor(config: RegistryConfig, dataDir: string): RegistryExtension[] {
+  // Access control first: the proxy answers in preHandler, after the access gate has run.
+  const extensions: RegistryExtension[] = [accessExtension(config.auth, dataDir)];
   if (config.proxy.length > 0) extensions.push(proxyExtension(config.proxy));
   return extensions;
 }
@@ -55,7 +57,7 @@ export async function openRegistry(opts: OpenRegistryOptions): Promise<OpenedReg
     ...(logger ? { onIdleError: (err: Error) => logger.warn({ err }, 'registry metadata connection failed while idle') } : {}),
   });
   try {
-    const extensions = extensionsFor(config);
+    const extensions = extensionsFor(config, opts.dataDir);
     const { app, context } = await buildRegistryApp({ blobs: storage.blobs, meta: storage.meta, spool, extensions, ...(logger ? { logger } : {}) });
     const cleanedUploads = await context.uploads.cleanStale(staleMs);
     return {
@@ -86,16 +88,12 @@ export function parseAddr(addr: string): { host: string; port: number } {
 }
 
 /**
- * Opens the registry and listens. Logs (warn) that authentication is not implemented, on
- * every start. Resolves once listening, with the bound address and a `close`.
+ * Opens the registry and listens. Resolves once listening, with the bound address and a
+ * `close`. Access control logs (warn) on every start when it is off.
  */
 export async function serveRegistry(opts: ServeRegistryOptions): Promise<OpenedRegistry & { url: string }> {
   const { host, port } = parseAddr(opts.addr ?? '127.0.0.1:5000');
   const opened = await openRegistry(opts);
   const url = await opened.app.listen({ host, port });
-  opened.app.log.warn(
-    { url, dataDir: opts.dataDir },
-    'bosun registry is listening WITHOUT AUTHENTICATION: anyone who can reach it can push, overwrite and delete; keep it on loopback',
-  );
   return { ...opened, url };
 }

@@ -76,6 +76,10 @@ test('registry config: defaults, YAML file, and refusals that name the key', asy
   const bad: [string, string][] = [
     ['unknown key (a typo must not silently disable a setting)', 'adress: x\n'],
     ['wrong type', 'staleUploadHours: soon\n'],
+    ['unknown auth key', 'auth:\n  anonymousPul: ["**"]\n'],
+    ['bad anonymous pattern', 'auth:\n  anonymousPull: ["Team/**"]\n'],
+    ['token TTL under a minute', 'auth:\n  tokenTtlSeconds: 5\n'],
+    ['realm with a quote', 'auth:\n  realm: \'http://x/"token\'\n'],
     ['not YAML', 'a: [\n'],
   ];
   for (const [why, text] of bad) {

@@ -10,6 +10,7 @@ interface ServeFlags {
   data?: string;
   staleUploads?: string;
   logLevel?: string;
+  adminPasswordFile?: string;
 }
 
 /** The config file (or the defaults) with every flag given on the command line applied over it. */
@@ -18,6 +19,7 @@ async function effectiveConfig(flags: ServeFlags): Promise<RegistryConfig> {
   if (flags.addr !== undefined) config.addr = flags.addr;
   if (flags.data !== undefined) config.data = flags.data;
   if (flags.logLevel !== undefined) config.logLevel = flags.logLevel as RegistryConfig['logLevel'];
+  if (flags.adminPasswordFile !== undefined) config.auth.adminPasswordFile = flags.adminPasswordFile;
   if (flags.staleUploads !== undefined) {
     const hours = Number(flags.staleUploads);
     if (!Number.isFinite(hours) || hours < 0) throw new BosunError('INPUT_INVALID', `invalid --stale-uploads "${flags.staleUploads}": want hours >= 0`);
@@ -30,15 +32,15 @@ async function effectiveConfig(flags: ServeFlags): Promise<RegistryConfig> {
 export function registerRegistryServe(registry: Command): void {
   registry
     .command('serve')
-    .description('serve the OCI distribution API (NO AUTHENTICATION yet: keep it on loopback)')
+    .description('serve the OCI distribution API with token and Basic authentication (docs/registry.md)')
     .option('--config <file>', 'registry.yaml (see docs/registry.md); flags override it')
     .option('--addr <host:port>', 'address to listen on (default 127.0.0.1:5000)')
     .option('--data <dir>', 'data directory: blobs, metadata, uploads (default ./registry-data)')
     .option('--stale-uploads <hours>', 'remove upload sessions untouched this long, on start (default 24)')
     .option('--log-level <level>', 'pino log level (default info)')
+    .option('--admin-password-file <file>', 'first start: create user admin with the password in this file (a random one is written, mode 0600, when it does not exist)')
     .action(async (flags: ServeFlags) => {
       const config = await effectiveConfig(flags);
-      process.stderr.write('bosun: WARNING: the registry has NO AUTHENTICATION yet; anyone who reaches it can push and delete. Do not expose it beyond loopback.\n');
       const logger = pino({ level: config.logLevel }, pino.destination(2));
       const served = await serveRegistry({ config, addr: config.addr, dataDir: config.data, staleUploadMs: config.staleUploadHours * 3600 * 1000, logger });
       process.stderr.write(`bosun: registry listening on ${served.url} (data: ${config.data})\n`);

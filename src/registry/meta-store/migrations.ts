@@ -38,4 +38,18 @@ export const migrations: readonly string[] = [
      updated_at INTEGER NOT NULL
    ) WITHOUT ROWID;
    CREATE INDEX uploads_by_age ON uploads (updated_at);`,
+  // access control: user and robot accounts (scrypt secret hashes) and their grants.
+  `CREATE TABLE accounts (
+     name TEXT PRIMARY KEY,
+     kind TEXT NOT NULL CHECK (kind IN ('user', 'robot')),
+     secret TEXT NOT NULL,
+     description TEXT,
+     created_at INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE account_grants (
+     account TEXT NOT NULL REFERENCES accounts(name) ON DELETE CASCADE,
+     pattern TEXT NOT NULL,
+     actions TEXT NOT NULL,
+     PRIMARY KEY (account, pattern)
+   ) WITHOUT ROWID;`,
 ];

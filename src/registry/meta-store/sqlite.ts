@@ -46,6 +46,27 @@ function guarded<T>(what: string, fn: () => T): T {
 }
 
 /**
+ * Sets the connection pragmas (WAL, foreign keys) and runs the pending migrations on a
+ * meta.db connection. Other stores sharing the file (access control) call it on their own
+ * connection; a database from a newer bosun throws REGISTRY_SERVE_STORE_FAILED.
+ */
+export function migrateMetaDatabase(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  const have = db.pragma('user_version', { simple: true }) as number;
+  if (have > migrations.length) {
+    throw new BosunError('REGISTRY_SERVE_STORE_FAILED', `metadata schema version ${have} is newer than this bosun (${migrations.length}); upgrade bosun`);
+  }
+  for (let v = have; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
+
+/**
  * MetaStore on SQLite (better-sqlite3): WAL journal, schema migrated on open. One process owns
  * the file. Manifests, tags and blob links are written with `synchronous = FULL` (fsynced
  * before the promise resolves, so an acknowledged push survives power loss); upload-session
@@ -63,19 +84,7 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   private migrate(): void {
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    const have = this.db.pragma('user_version', { simple: true }) as number;
-    if (have > migrations.length) {
-      throw new BosunError('REGISTRY_SERVE_STORE_FAILED', `metadata schema version ${have} is newer than this bosun (${migrations.length}); upgrade bosun`);
-    }
-    for (let v = have; v < migrations.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(migrations[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
-    }
+    migrateMetaDatabase(this.db);
   }
 
   private prepare() {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 
-/** `GET /v2/`: the API version check (spec: end-1). Always 200 while auth is not implemented. */
+/** `GET /v2/`: the API version check (spec: end-1). Access control answers 401 first when it wants credentials. */
 export async function baseRoutes(app: FastifyInstance): Promise<void> {
   app.route({
     method: ['GET', 'HEAD'],

@@ -1,0 +1,57 @@
+// `bosun registry users|robots …` end to end through bin/bosun.js on a data directory.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { openAccessStore } from '../../src/registry/access/accounts.js';
+import { verifySecret } from '../../src/registry/access/secrets.js';
+
+const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
+interface Run { status: number | null; stdout: string; stderr: string }
+function bosun(args: string[], stdin = ''): Promise<Run> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [bin, 'registry', ...args], { env: { ...process.env, CI: 'true' } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d));
+    p.stderr.on('data', (d: Buffer) => (stderr += d));
+    p.on('close', (status) => resolve({ status, stdout, stderr }));
+    p.stdin.end(stdin);
+  });
+}
+
+let data = '';
+before(async () => {
+  data = join(await mkdtemp(join(tmpdir(), 'bosun-users-')), 'data');
+});
+
+test('users add (password on stdin), robots add (secret shown once), grant, list', async () => {
+  const alice = await bosun(['users', 'add', 'alice', '--data', data, '--password-stdin', '--grant', 'team/**=pull,push'], 'alice password\n');
+  assert.equal(alice.status, 0, alice.stderr);
+  assert.equal(alice.stdout, '', 'a given password is never echoed');
+  const robot = await bosun(['robots', 'add', 'ci', '--data', data, '--grant', 'team/**=push', '--description', 'CI pushes']);
+  assert.equal(robot.status, 0, robot.stderr);
+  const secret = robot.stdout.trim();
+  assert.match(secret, /^[A-Za-z0-9_-]{32}$/);
+  assert.equal((await bosun(['users', 'grant', 'alice', 'ops/*', 'delete', '--data', data])).status, 0);
+  const listed = await bosun(['users', 'list', '--data', data, '--json']);
+  const users = JSON.parse(listed.stdout) as Array<{ name: string; kind: string; grants: unknown; secretHash?: string }>;
+  assert.deepEqual(users.map((u) => [u.name, u.kind, u.grants, u.secretHash]), [
+    ['alice', 'user', [{ pattern: 'ops/*', actions: ['delete'] }, { pattern: 'team/**', actions: ['pull', 'push'] }], undefined],
+  ]);
+  const robots = await bosun(['robots', 'list', '--data', data]);
+  assert.match(robots.stdout, /^NAME +CREATED +GRANTS\nrobot\$ci +\d{4}-\d\d-\d\dT[\d:]+Z +team\/\*\*=push\n$/);
+  const store = await openAccessStore(data);
+  assert.equal(await verifySecret(secret, (await store.getAccount('robot$ci'))!.secretHash), true);
+  assert.equal(await verifySecret('alice password', (await store.getAccount('alice'))!.secretHash), true);
+  await store.close();
+});
+
+test('refusals exit 2 with their code; a mistyped --data is not silently a new registry', async () => {
+  const gone = await bosun(['users', 'remove', 'nobody', '--data', data]);
+  assert.equal(gone.status, 2);
+  assert.match(gone.stderr, /REGISTRY_AUTH_ACCOUNT_UNKNOWN/);
+  await assert.rejects(openAccessStore(join(data, 'nope')), { code: 'IO_FAILED' });
+});
