@@ -120,6 +120,13 @@ export const codes = {
   VULN_IGNOREFILE_INVALID: { status: 400, meaning: 'an ignore file (.bosunignore / .trivyignore) has a malformed line', hint: 'write one id per line, optionally followed by exp:YYYY-MM-DD; # starts a comment' },
   VULN_VEX_INVALID: { status: 400, meaning: 'a VEX document is not valid OpenVEX or CycloneDX VEX JSON', hint: 'pass an OpenVEX 0.2 document or a CycloneDX 1.4-1.6 BOM with vulnerabilities[].analysis' },
   REPORT_FORMAT_UNKNOWN: { status: 400, meaning: 'the requested report format is not one bosun writes', hint: 'use table, json, sarif, cyclonedx or cosign-vuln' },
+
+  // --- registry: guards (immutable tag rules, rate limiting, TLS)
+  REGISTRY_TAG_IMMUTABLE: { status: 403, meaning: 'an immutable tag rule forbids re-pushing, moving or deleting that tag (answered as the spec\'s DENIED)', hint: 'push a new tag instead; `bosun registry rules list --data DIR` shows the rules, and the message names the one that matched' },
+  REGISTRY_RATE_LIMITED: { status: 429, meaning: 'the client sent more requests than its rate limit allows (answered as TOOMANYREQUESTS with Retry-After)', hint: 'wait the Retry-After seconds, or raise rateLimit.read / rateLimit.write in registry.yaml' },
+  REGISTRY_RULE_INVALID: { status: 400, meaning: 'an immutable tag rule is malformed: an empty or overlong pattern, or a glob bosun does not accept', hint: 'patterns use * (within a path segment), ** (across segments), ? and {a,b}; at most 255 characters' },
+  REGISTRY_RULE_UNKNOWN: { status: 404, meaning: 'no immutable tag rule has that id or those patterns', hint: 'list the rules with `bosun registry rules list --data DIR`' },
+  REGISTRY_TLS_INVALID: { meaning: 'the registry TLS certificate or key cannot be read, is not PEM, or the two do not match', hint: 'pass a PEM certificate (chain) and its private key with --tls-cert/--tls-key or tls.cert/tls.key' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;

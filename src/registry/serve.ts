@@ -5,7 +5,12 @@ import { BosunError } from '../errors.js';
 import { buildRegistryApp, type RegistryExtension } from './app.js';
 import { defaultRegistryConfig, type RegistryConfig } from './config.js';
 import { FsBlobStore } from './blob-store/fs.js';
+import { immutableTags } from './immutable-tags/extension.js';
+import { SqliteRuleStore } from './immutable-tags/sqlite-store.js';
 import { SqliteMetaStore } from './meta-store/sqlite.js';
+import { rateLimit } from './rate-limit/extension.js';
+import { tlsReload } from './tls/extension.js';
+import { loadTlsPair, type TlsPair } from './tls/pair.js';
 import { UploadSpool } from './upload-spool.js';
 
 export interface OpenRegistryOptions {
@@ -18,12 +23,26 @@ export interface OpenRegistryOptions {
   config?: RegistryConfig;
 }
 
+/** What feature factories may need besides their config section. */
+interface ExtensionEnv {
+  /** The SQLite metadata database, already migrated. */
+  metaFile: string;
+  /** The TLS pair the server starts with, when `config.tls` is set. */
+  tls?: TlsPair;
+}
+
 /**
  * The features a configuration turns on, in the order their hooks must run (access control
  * first). Each feature module exports a factory taking its config section.
  */
-function extensionsFor(_config: RegistryConfig): RegistryExtension[] {
-  return [];
+function extensionsFor(config: RegistryConfig, env: ExtensionEnv): RegistryExtension[] {
+  const list: RegistryExtension[] = [];
+  list.push(immutableTags({ declared: config.immutableTags, store: new SqliteRuleStore(env.metaFile), ownsStore: true }));
+  if (config.rateLimit.enabled) list.push(rateLimit(config.rateLimit));
+  if (config.tls && env.tls) {
+    list.push(tlsReload({ certFile: config.tls.cert, keyFile: config.tls.key, current: env.tls, pollMs: config.tls.pollSeconds * 1000 }));
+  }
+  return list;
 }
 
 export interface OpenedRegistry {
@@ -40,9 +59,12 @@ export async function openRegistry(opts: OpenRegistryOptions): Promise<OpenedReg
   await mkdir(opts.dataDir, { recursive: true });
   const blobs = await new FsBlobStore(join(opts.dataDir, 'store')).open(staleMs);
   const spool = await new UploadSpool(join(opts.dataDir, 'uploads')).open();
-  const meta = new SqliteMetaStore(join(opts.dataDir, 'meta.db'));
-  const extensions = extensionsFor(opts.config ?? defaultRegistryConfig());
-  const { app, context } = await buildRegistryApp({ blobs, meta, spool, extensions, ...(opts.logger ? { logger: opts.logger } : {}) });
+  const config = opts.config ?? defaultRegistryConfig();
+  const tls = config.tls ? await loadTlsPair(config.tls.cert, config.tls.key) : undefined;
+  const metaFile = join(opts.dataDir, 'meta.db');
+  const meta = new SqliteMetaStore(metaFile);
+  const extensions = extensionsFor(config, { metaFile, ...(tls ? { tls } : {}) });
+  const { app, context } = await buildRegistryApp({ blobs, meta, spool, extensions, ...(tls ? { https: tls } : {}), ...(opts.logger ? { logger: opts.logger } : {}) });
   const cleanedUploads = await context.uploads.cleanStale(staleMs);
   return {
     app,

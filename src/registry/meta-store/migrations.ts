@@ -38,4 +38,13 @@ export const migrations: readonly string[] = [
      updated_at INTEGER NOT NULL
    ) WITHOUT ROWID;
    CREATE INDEX uploads_by_age ON uploads (updated_at);`,
+  // Immutable tag rules (src/registry/immutable-tags/). AUTOINCREMENT: ids are never reused,
+  // so an error naming a rule stays unambiguous after rules are removed.
+  `CREATE TABLE immutable_tag_rules (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     repository TEXT NOT NULL,
+     tag TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     UNIQUE (repository, tag)
+   );`,
 ];
