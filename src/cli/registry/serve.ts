@@ -10,6 +10,8 @@ interface ServeFlags {
   data?: string;
   staleUploads?: string;
   logLevel?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 /** The config file (or the defaults) with every flag given on the command line applied over it. */
@@ -18,6 +20,12 @@ async function effectiveConfig(flags: ServeFlags): Promise<RegistryConfig> {
   if (flags.addr !== undefined) config.addr = flags.addr;
   if (flags.data !== undefined) config.data = flags.data;
   if (flags.logLevel !== undefined) config.logLevel = flags.logLevel as RegistryConfig['logLevel'];
+  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
+    throw new BosunError('INPUT_INVALID', '--tls-cert and --tls-key go together: pass both, or neither');
+  }
+  if (flags.tlsCert !== undefined && flags.tlsKey !== undefined) {
+    config.tls = { pollSeconds: 10, ...config.tls, cert: flags.tlsCert, key: flags.tlsKey };
+  }
   if (flags.staleUploads !== undefined) {
     const hours = Number(flags.staleUploads);
     if (!Number.isFinite(hours) || hours < 0) throw new BosunError('INPUT_INVALID', `invalid --stale-uploads "${flags.staleUploads}": want hours >= 0`);
@@ -36,6 +44,8 @@ export function registerRegistryServe(registry: Command): void {
     .option('--data <dir>', 'data directory: blobs, metadata, uploads (default ./registry-data)')
     .option('--stale-uploads <hours>', 'remove upload sessions untouched this long, on start (default 24)')
     .option('--log-level <level>', 'pino log level (default info)')
+    .option('--tls-cert <pem>', 'serve HTTPS with this certificate (chain); reloaded when the file changes')
+    .option('--tls-key <pem>', 'the private key of --tls-cert')
     .action(async (flags: ServeFlags) => {
       const config = await effectiveConfig(flags);
       process.stderr.write('bosun: WARNING: the registry has NO AUTHENTICATION yet; anyone who reaches it can push and delete. Do not expose it beyond loopback.\n');

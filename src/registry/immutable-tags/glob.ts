@@ -28,7 +28,7 @@ function translate(segment: string): string {
     else if (c === '/' && segment.slice(i + 1) === '**') {
       out += '(?:/.*)?';
       i += 2;
-    } else out += c.replace(/[.\-]/, '\\$&');
+    } else out += c === '.' ? '\\.' : c;
   }
   return out;
 }
