@@ -32,7 +32,7 @@ const configSchema = z
         enabled: z.boolean().default(false),
         read: bucketSchema.prefault({ rate: 50, burst: 200 }),
         write: bucketSchema.prefault({ rate: 10, burst: 50 }),
-        maxClients: z.number().int().min(1).max(1_000_000).default(10_000),
+        maxClients: z.number().int().min(2).max(1_000_000).default(10_000),
       })
       .strict()
       .prefault({}),

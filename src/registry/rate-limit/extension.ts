@@ -8,7 +8,7 @@ export interface RateLimitOptions {
   read: BucketLimits;
   /** Budget of every other method (pushes, uploads, deletes) per client. */
   write: BucketLimits;
-  /** Clients tracked at most, per bucket kind; beyond it the least recently seen is forgotten. */
+  /** Clients tracked at most, per bucket kind (>= 2); beyond it the least recently seen are forgotten. */
   maxClients: number;
   /** Milliseconds, monotonic; tests pass a fake clock. */
   now?: () => number;

@@ -15,42 +15,44 @@ interface Bucket {
 /** `first`: the client's previous request was within budget (so a flood reports once). */
 export type TakeResult = { ok: true } | { ok: false; retryAfterSeconds: number; first: boolean };
 
-// How many of the least recently seen clients an insertion looks at for idle ones to drop.
-const idleScan = 8;
-
 /**
- * Token buckets for many clients in bounded memory. The Map is kept in least-recently-used
- * order (a hit moves the key to the end). Inserting a new client first drops idle clients
- * from the old end (a bucket refilled to `burst` is the same as no bucket), then, at
- * `maxClients`, the least recently seen one, so memory never exceeds `maxClients` buckets.
+ * Token buckets for many clients in bounded memory, O(1) per request. Clients live in two
+ * generations: a take finds its bucket in the current one, or moves it there from the
+ * previous one. The generations rotate (the previous one is dropped whole) when the current
+ * one holds `maxClients / 2` clients, or when a refill period (`burst / rate`, at least 1 s)
+ * has passed since the last rotation: a client untouched for that long has a full bucket, which is the
+ * same as having none, so idle clients are forgotten for free. Under a flood of distinct
+ * clients, the least recently seen are forgotten first. No iteration, so no pause however
+ * many clients there are.
  */
 export class TokenBuckets {
-  readonly #buckets = new Map<string, Bucket>();
+  #current = new Map<string, Bucket>();
+  #previous = new Map<string, Bucket>();
+  #rotatedAt: number;
   readonly #perMs: number;
-  readonly #fullAfterMs: number;
+  readonly #rotateAfterMs: number;
+  readonly #generation: number;
 
   constructor(
     private readonly limits: BucketLimits,
-    private readonly maxClients: number,
+    maxClients: number,
     private readonly now: () => number = () => performance.now(),
   ) {
     this.#perMs = limits.rate / 1000;
-    this.#fullAfterMs = limits.burst / this.#perMs;
+    // Buckets untouched this long are full. At least a second, so that a fast refill does
+    // not rotate (allocate a Map) on every request.
+    this.#rotateAfterMs = Math.max(1000, limits.burst / this.#perMs);
+    this.#generation = Math.max(1, Math.floor(maxClients / 2));
+    this.#rotatedAt = now();
   }
 
   /** Takes one token for `client`, or says how many whole seconds until one is available. */
   take(client: string): TakeResult {
     const now = this.now();
-    let bucket = this.#buckets.get(client);
-    if (bucket) {
-      this.#buckets.delete(client);
-      bucket.tokens = Math.min(this.limits.burst, bucket.tokens + (now - bucket.at) * this.#perMs);
-      bucket.at = now;
-    } else {
-      this.#makeRoom(now);
-      bucket = { tokens: this.limits.burst, at: now, refused: false };
-    }
-    this.#buckets.set(client, bucket);
+    if (this.#current.size >= this.#generation || now - this.#rotatedAt >= this.#rotateAfterMs) this.#rotate(now);
+    const bucket = this.#bucketOf(client, now);
+    bucket.tokens = Math.min(this.limits.burst, bucket.tokens + (now - bucket.at) * this.#perMs);
+    bucket.at = now;
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       bucket.refused = false;
@@ -63,18 +65,22 @@ export class TokenBuckets {
 
   /** Clients currently tracked. */
   get size(): number {
-    return this.#buckets.size;
+    return this.#current.size + this.#previous.size;
   }
 
-  #makeRoom(now: number): void {
-    let scanned = 0;
-    for (const [client, bucket] of this.#buckets) {
-      if (scanned++ >= idleScan) break;
-      if (now - bucket.at >= this.#fullAfterMs) this.#buckets.delete(client);
-    }
-    if (this.#buckets.size >= this.maxClients) {
-      const oldest = this.#buckets.keys().next();
-      if (!oldest.done) this.#buckets.delete(oldest.value);
-    }
+  #bucketOf(client: string, now: number): Bucket {
+    const hit = this.#current.get(client);
+    if (hit) return hit;
+    const old = this.#previous.get(client);
+    if (old) this.#previous.delete(client);
+    const bucket = old ?? { tokens: this.limits.burst, at: now, refused: false };
+    this.#current.set(client, bucket);
+    return bucket;
+  }
+
+  #rotate(now: number): void {
+    this.#previous = this.#current;
+    this.#current = new Map();
+    this.#rotatedAt = now;
   }
 }
