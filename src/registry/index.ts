@@ -11,3 +11,6 @@ export type { ManifestRecord, MetaStore, Page, UploadRecord } from './meta-store
 export { SqliteMetaStore } from './meta-store/sqlite.js';
 export { openRegistry, parseAddr, serveRegistry, type OpenedRegistry, type OpenRegistryOptions, type ServeRegistryOptions } from './serve.js';
 export { UploadSpool } from './upload-spool.js';
+export { addImmutableTagRule, immutableTags, listImmutableTagRules, removeImmutableTagRule, SqliteRuleStore, type ImmutableTagRule, type ImmutableTagsOptions, type NewRule, type RuleSelector, type RuleStore } from './immutable-tags/index.js';
+export { rateLimit, type BucketLimits, type RateLimitOptions } from './rate-limit/index.js';
+export { loadTlsPair, tlsReload, type TlsPair, type TlsReloadOptions } from './tls/index.js';

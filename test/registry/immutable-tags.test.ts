@@ -124,6 +124,17 @@ test('the guard serialises check and write: without waiting, both puts would see
   await meta.close();
 });
 
+test('MetaStore.tagsOf lists the tags of one digest in pages', async () => {
+  const meta = new SqliteMetaStore(':memory:');
+  const record = (n: string) => ({ repo: 'r', digest: `sha256:${n.repeat(64)}` as const, mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 2 });
+  for (const tag of ['c', 'a', 'b']) await meta.putManifest(record('1'), tag);
+  await meta.putManifest(record('2'), 'other');
+  assert.deepEqual(await meta.tagsOf('r', record('1').digest, { n: 2 }), ['a', 'b']);
+  assert.deepEqual(await meta.tagsOf('r', record('1').digest, { n: 2, last: 'b' }), ['c']);
+  assert.deepEqual(await meta.tagsOf('nope', record('1').digest, { n: 2 }), []);
+  await meta.close();
+});
+
 test('a stored rule applies to the running registry at once, and stops applying once removed', async () => {
   const x = await imageManifest(app, 'team/web', {}, 'a');
   const y = await imageManifest(app, 'team/web', {}, 'b');
