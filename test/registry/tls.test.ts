@@ -2,7 +2,7 @@
 // reloaded when the files change without dropping the listener or open connections; a bad
 // new pair is logged and the old one kept; skopeo pushes and inspects over the reloaded TLS.
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,16 +41,16 @@ async function install(src: string, dest: string): Promise<void> {
   await rename(`${dest}.tmp`, dest);
 }
 
-function handshake(): Promise<TLSSocket> {
+function handshake(to = port): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port, ca }, () => resolve(socket));
+    const socket = connect({ host: '127.0.0.1', port: to, ca }, () => resolve(socket));
     socket.once('error', reject);
   });
 }
 
 /** The common name of the certificate a fresh connection is served. */
-async function servedName(): Promise<string> {
-  const socket = await handshake();
+async function servedName(to = port): Promise<string> {
+  const socket = await handshake(to);
   const cn = socket.getPeerCertificate().subject.CN;
   socket.destroy();
   return Array.isArray(cn) ? cn.join(',') : (cn ?? '');
@@ -183,4 +183,21 @@ test('the poll notices a change fs.watch cannot see (a symlink target in another
   } finally {
     watcher.stop();
   }
+});
+
+test('bosun registry serve --tls-cert/--tls-key serves HTTPS; one without the other exits 2', async () => {
+  const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
+  const args = ['registry', 'serve', '--addr', '127.0.0.1:0', '--data', join(work, 'cli-data'), '--log-level', 'error'];
+  const child = spawn(process.execPath, [bin, ...args, '--tls-cert', join(work, 'first.crt'), '--tls-key', join(work, 'first.key')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    await until('the CLI registry to listen', () => /listening on https:\/\//.test(stderr), 30_000);
+    assert.equal(await servedName(Number(/listening on https:\/\/[^:]+:(\d+)/.exec(stderr)![1])), 'first');
+  } finally {
+    child.kill('SIGTERM');
+  }
+  const half = spawnSync(process.execPath, [bin, ...args, '--tls-cert', join(work, 'first.crt')], { encoding: 'utf8' });
+  assert.equal(half.status, 2);
+  assert.match(half.stderr, /INPUT_INVALID/);
 });
