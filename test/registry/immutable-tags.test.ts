@@ -32,6 +32,12 @@ const globs = [
   ['{latest,stable}', 'stable', true],
   ['{latest,stable}', 'stabl', false],
   ['release-{1,2}.*', 'release-2.0', true],
+  ['{a,b}/{x,y}', 'b/x', true],
+  ['prod/**/x', 'prod/x', true],
+  ['prod/**/x', 'prodx', false],
+  ['prod/**', 'prod/', true],
+  ['prod/**', 'prodx', false],
+  ['*', 'a/b', false],
 ] as const;
 for (const [pattern, value, want] of globs) {
   test(`glob ${pattern} ${want ? 'matches' : 'does not match'} ${value}`, () => assert.equal(matchGlob(pattern, value), want));
@@ -40,6 +46,13 @@ for (const [pattern, value, want] of globs) {
 for (const bad of ['', 'x'.repeat(256), 'a[bc]', 'a{b', 'a}b', '{a{b}}', 'a,b', 'a b', '$(x)']) {
   test(`glob "${bad.slice(0, 20)}" is refused`, () => assert.throws(() => validateGlob(bad), (e) => isBosunError(e, 'REGISTRY_RULE_INVALID')));
 }
+
+test('matching time does not explode on patterns a backtracking RegExp would (ReDoS)', () => {
+  const started = performance.now();
+  assert.equal(matchGlob('*-*-*-*-*-*-*-*-*-*-x', '-'.repeat(128)), false);
+  assert.equal(matchGlob('**a**a**a**a**a**b', 'a'.repeat(255)), false);
+  assert.ok(performance.now() - started < 200, `${performance.now() - started} ms`);
+});
 
 test('registry.yaml immutableTags with a bad glob is REGISTRY_CONFIG_INVALID', () => {
   assert.throws(() => parseRegistryConfig({ immutableTags: [{ repository: 'prod/[x]', tag: 'v*' }] }), (e) => isBosunError(e, 'REGISTRY_CONFIG_INVALID'));
