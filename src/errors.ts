@@ -136,6 +136,13 @@ export const codes = {
   REGISTRY_AUTH_GRANT_INVALID: { status: 400, meaning: 'a permission names an unknown action or a malformed repository pattern', hint: 'actions are pull, push, delete, admin (comma-separated); patterns are repository names with * (one path component) and ** (any depth)' },
   REGISTRY_AUTH_PASSWORD_INVALID: { status: 400, meaning: 'a password is empty, shorter than 8 or longer than 1024 bytes, or its file cannot be read', hint: 'pass a password of 8-1024 bytes with --password-stdin, or omit it to have one generated' },
   REGISTRY_AUTH_KEY_INVALID: { meaning: 'the registry\'s token signing key file is unreadable, not a P-256 private key, or readable by others', hint: 'restore the key, `chmod 600 <data>/token-key.pem`, or delete it to generate a new one (tokens issued before become invalid)' },
+
+  // --- registry: guards (immutable tag rules, rate limiting, TLS)
+  REGISTRY_TAG_IMMUTABLE: { status: 403, meaning: 'an immutable tag rule forbids re-pushing, moving or deleting that tag (answered as the spec\'s DENIED)', hint: 'push a new tag instead; `bosun registry rules list --data DIR` shows the rules, and the message names the one that matched' },
+  REGISTRY_RATE_LIMITED: { status: 429, meaning: 'the client sent more requests than its rate limit allows (answered as TOOMANYREQUESTS with Retry-After)', hint: 'wait the Retry-After seconds, or raise rateLimit.read / rateLimit.write in registry.yaml' },
+  REGISTRY_RULE_INVALID: { status: 400, meaning: 'an immutable tag rule is malformed: an empty or overlong pattern, or a glob bosun does not accept', hint: 'patterns use * (within a path segment), ** (across segments), ? and {a,b}; at most 255 characters' },
+  REGISTRY_RULE_UNKNOWN: { status: 404, meaning: 'no immutable tag rule has that id or those patterns', hint: 'list the rules with `bosun registry rules list --data DIR`' },
+  REGISTRY_TLS_INVALID: { meaning: 'the registry TLS certificate or key cannot be read, is not PEM, or the two do not match', hint: 'pass a PEM certificate (chain) and its private key with --tls-cert/--tls-key or tls.cert/tls.key' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;

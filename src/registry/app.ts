@@ -36,6 +36,8 @@ export interface RegistryAppOptions {
    * them. Cleanup goes in an `onClose` hook.
    */
   extensions?: RegistryExtension[];
+  /** Serve HTTPS with this PEM certificate and key (see tls/); plain HTTP when absent. */
+  https?: { cert: Buffer; key: Buffer };
 }
 
 /** A feature plugged into the registry app; see `RegistryAppOptions.extensions`. */
@@ -61,6 +63,8 @@ export async function buildRegistryApp(opts: RegistryAppOptions): Promise<{ app:
     return503OnClosing: false,
     // The generic reply type of this hook does not accept a plain status; the cast is safe.
     frameworkErrors: (err, request, reply) => answerBadPath(err, request, reply as unknown as FastifyReply),
+    // The https server is a subclass of the http one; routes never touch the server object.
+    ...((opts.https ? { https: opts.https } : {}) as object),
   });
   const ctx: RegistryContext = {
     blobs: opts.blobs,

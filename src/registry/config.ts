@@ -5,6 +5,15 @@ import { BosunError } from '../errors.js';
 import { proxyConfigSchema } from './proxy/config.js';
 import { storageSchema } from './storage-config.js';
 import { isPattern } from './access/patterns.js';
+import { newRuleSchema } from './immutable-tags/rules.js';
+
+/** A token bucket: `rate` requests per second sustained, `burst` at once. */
+const bucketSchema = z
+  .object({
+    rate: z.number().positive().max(1_000_000),
+    burst: z.number().int().min(1).max(1_000_000),
+  })
+  .strict();
 
 // registry.yaml: one top-level key per feature. A feature adds its own section (a zod object
 // with defaults) here and reads it from `RegistryConfig`; unknown keys are refused so a typo
@@ -41,6 +50,28 @@ const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** Immutable tag rules (besides those stored with `bosun registry rules add`). */
+    immutableTags: z.array(newRuleSchema).max(1000).default([]),
+    /** Per-client token-bucket budgets, separate for reads and writes; off by default. */
+    rateLimit: z
+      .object({
+        enabled: z.boolean().default(false),
+        read: bucketSchema.prefault({ rate: 50, burst: 200 }),
+        write: bucketSchema.prefault({ rate: 10, burst: 50 }),
+        maxClients: z.number().int().min(2).max(1_000_000).default(10_000),
+      })
+      .strict()
+      .prefault({}),
+    /** HTTPS from PEM files, reloaded when they change; plain HTTP when absent. */
+    tls: z
+      .object({
+        cert: z.string().min(1),
+        key: z.string().min(1),
+        /** Re-read the files at least this often, whatever fs.watch reports. */
+        pollSeconds: z.number().min(1).max(3600).default(10),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -30,6 +30,8 @@ const foreign: Partial<Record<ErrorCode, { code: string; status: number }>> = {
   REGISTRY_AUTH_TOKEN_INVALID: { code: 'UNAUTHORIZED', status: 401 },
   REGISTRY_AUTH_DENIED: { code: 'DENIED', status: 403 },
   REGISTRY_AUTH_SCOPE_INVALID: { code: 'UNSUPPORTED', status: 400 },
+  REGISTRY_TAG_IMMUTABLE: { code: 'DENIED', status: 403 },
+  REGISTRY_RATE_LIMITED: { code: 'TOOMANYREQUESTS', status: 429 },
 };
 
 const prefix = 'REGISTRY_SERVE_';

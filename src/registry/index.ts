@@ -18,3 +18,6 @@ export { PostgresMetaStore, type PostgresMetaStoreOptions } from './meta-store/p
 export { openStorage, type OpenedStorage, type OpenStorageOptions } from './storage.js';
 export type { StorageConfig } from './storage-config.js';
 export { accessExtension, requestAccess, SqliteAccessStore, type AccessStore, type Action, type AuthConfig, type RequestAccess } from './access/index.js';
+export { addImmutableTagRule, immutableTags, listImmutableTagRules, removeImmutableTagRule, SqliteRuleStore, type ImmutableTagRule, type ImmutableTagsOptions, type NewRule, type RuleSelector, type RuleStore } from './immutable-tags/index.js';
+export { rateLimit, type BucketLimits, type RateLimitOptions } from './rate-limit/index.js';
+export { loadTlsPair, tlsReload, type TlsPair, type TlsReloadOptions } from './tls/index.js';

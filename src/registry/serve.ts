@@ -5,8 +5,13 @@ import { BosunError } from '../errors.js';
 import { accessExtension } from './access/extension.js';
 import { buildRegistryApp, type RegistryExtension } from './app.js';
 import { defaultRegistryConfig, type RegistryConfig } from './config.js';
+import { immutableTags } from './immutable-tags/extension.js';
+import { SqliteRuleStore } from './immutable-tags/sqlite-store.js';
 import { proxyExtension } from './proxy/proxy.js';
+import { rateLimit } from './rate-limit/extension.js';
 import { openStorage } from './storage.js';
+import { tlsReload } from './tls/extension.js';
+import { loadTlsPair, type TlsPair } from './tls/pair.js';
 import { UploadSpool } from './upload-spool.js';
 
 export interface OpenRegistryOptions {
@@ -22,15 +27,30 @@ export interface OpenRegistryOptions {
   config?: RegistryConfig;
 }
 
+/** What feature factories may need besides their config section. */
+interface ExtensionEnv {
+  dataDir: string;
+  /** The SQLite database in the data directory (`meta.db`) for accounts and rules. */
+  metaFile: string;
+  /** The TLS pair the server starts with, when `config.tls` is set. */
+  tls?: TlsPair;
+}
+
 /**
  * The features a configuration turns on, in the order their hooks must run (access control
  * first). Each feature module exports a factory taking its config section.
  */
-function extensionsFor(config: RegistryConfig, dataDir: string): RegistryExtension[] {
-  // Access control first: the proxy answers in preHandler, after the access gate has run.
-  const extensions: RegistryExtension[] = [accessExtension(config.auth, dataDir)];
-  if (config.proxy.length > 0) extensions.push(proxyExtension(config.proxy));
-  return extensions;
+function extensionsFor(config: RegistryConfig, env: ExtensionEnv): RegistryExtension[] {
+  // Access control first: it names the caller (onRequest) before the rate limiter keys on it,
+  // and its gate runs before the proxy answers in preHandler.
+  const list: RegistryExtension[] = [accessExtension(config.auth, env.dataDir)];
+  if (config.rateLimit.enabled) list.push(rateLimit(config.rateLimit));
+  list.push(immutableTags({ declared: config.immutableTags, store: new SqliteRuleStore(env.metaFile), ownsStore: true }));
+  if (config.proxy.length > 0) list.push(proxyExtension(config.proxy));
+  if (config.tls && env.tls) {
+    list.push(tlsReload({ certFile: config.tls.cert, keyFile: config.tls.key, current: env.tls, pollMs: config.tls.pollSeconds * 1000 }));
+  }
+  return list;
 }
 
 export interface OpenedRegistry {
@@ -51,14 +71,15 @@ export async function openRegistry(opts: OpenRegistryOptions): Promise<OpenedReg
   await mkdir(opts.dataDir, { recursive: true });
   const spool = await new UploadSpool(join(opts.dataDir, 'uploads')).open();
   const logger = opts.logger;
+  const tls = config.tls ? await loadTlsPair(config.tls.cert, config.tls.key) : undefined;
   const storage = await openStorage(config.storage, {
     dataDir: opts.dataDir,
     staleMs,
     ...(logger ? { onIdleError: (err: Error) => logger.warn({ err }, 'registry metadata connection failed while idle') } : {}),
   });
   try {
-    const extensions = extensionsFor(config, opts.dataDir);
-    const { app, context } = await buildRegistryApp({ blobs: storage.blobs, meta: storage.meta, spool, extensions, ...(logger ? { logger } : {}) });
+    const extensions = extensionsFor(config, { dataDir: opts.dataDir, metaFile: join(opts.dataDir, 'meta.db'), ...(tls ? { tls } : {}) });
+    const { app, context } = await buildRegistryApp({ blobs: storage.blobs, meta: storage.meta, spool, extensions, ...(tls ? { https: tls } : {}), ...(logger ? { logger } : {}) });
     const cleanedUploads = await context.uploads.cleanStale(staleMs);
     return {
       app,

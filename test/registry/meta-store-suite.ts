@@ -84,6 +84,15 @@ export function describeMetaStore(name: string, make: () => Promise<MetaStore>):
       assert.equal((await m.referrers('r', subject, { limit: 1 })).length, 1);
     });
 
+    test('tagsOf lists the tags of one digest in pages', async () => {
+      const m = await make();
+      for (const tag of ['c', 'a', 'b']) await m.putManifest(manifest('r', 'm1'), tag);
+      await m.putManifest(manifest('r', 'm2'), 'other');
+      assert.deepEqual(await m.tagsOf('r', d('m1'), { n: 2 }), ['a', 'b']);
+      assert.deepEqual(await m.tagsOf('r', d('m1'), { n: 2, last: 'b' }), ['c']);
+      assert.deepEqual(await m.tagsOf('nope', d('m1'), { n: 2 }), []);
+    });
+
     test('upload sessions: create, update, stale listing, delete', async () => {
       const m = await make();
       await m.createUpload({ id: 'a'.repeat(32), repo: 'r', size: 0, updatedAt: 1000 });

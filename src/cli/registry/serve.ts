@@ -11,6 +11,8 @@ interface ServeFlags {
   staleUploads?: string;
   logLevel?: string;
   adminPasswordFile?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 /** The config file (or the defaults) with every flag given on the command line applied over it. */
@@ -20,6 +22,12 @@ async function effectiveConfig(flags: ServeFlags): Promise<RegistryConfig> {
   if (flags.data !== undefined) config.data = flags.data;
   if (flags.logLevel !== undefined) config.logLevel = flags.logLevel as RegistryConfig['logLevel'];
   if (flags.adminPasswordFile !== undefined) config.auth.adminPasswordFile = flags.adminPasswordFile;
+  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
+    throw new BosunError('INPUT_INVALID', '--tls-cert and --tls-key go together: pass both, or neither');
+  }
+  if (flags.tlsCert !== undefined && flags.tlsKey !== undefined) {
+    config.tls = { pollSeconds: 10, ...config.tls, cert: flags.tlsCert, key: flags.tlsKey };
+  }
   if (flags.staleUploads !== undefined) {
     const hours = Number(flags.staleUploads);
     if (!Number.isFinite(hours) || hours < 0) throw new BosunError('INPUT_INVALID', `invalid --stale-uploads "${flags.staleUploads}": want hours >= 0`);
@@ -39,6 +47,8 @@ export function registerRegistryServe(registry: Command): void {
     .option('--stale-uploads <hours>', 'remove upload sessions untouched this long, on start (default 24)')
     .option('--log-level <level>', 'pino log level (default info)')
     .option('--admin-password-file <file>', 'first start: create user admin with the password in this file (a random one is written, mode 0600, when it does not exist)')
+    .option('--tls-cert <pem>', 'serve HTTPS with this certificate (chain); reloaded when the file changes')
+    .option('--tls-key <pem>', 'the private key of --tls-cert')
     .action(async (flags: ServeFlags) => {
       const config = await effectiveConfig(flags);
       const logger = pino({ level: config.logLevel }, pino.destination(2));

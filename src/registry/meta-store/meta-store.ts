@@ -50,6 +50,8 @@ export interface MetaStore {
   resolveTag(repo: string, tag: string): Promise<ManifestRecord | undefined>;
   deleteManifest(repo: string, digest: Digest): Promise<boolean>;
   deleteTag(repo: string, tag: string): Promise<boolean>;
+  /** The tags of `repo` pointing at `digest`, in lexical order after `page.last`. */
+  tagsOf(repo: string, digest: Digest, page: Page): Promise<string[]>;
   /** Undefined when the repository does not exist. */
   listTags(repo: string, page: Page): Promise<string[] | undefined>;
   listRepositories(page: Page): Promise<string[]>;

@@ -52,4 +52,13 @@ export const migrations: readonly string[] = [
      actions TEXT NOT NULL,
      PRIMARY KEY (account, pattern)
    ) WITHOUT ROWID;`,
+  // Immutable tag rules (src/registry/immutable-tags/). AUTOINCREMENT: ids are never reused,
+  // so an error naming a rule stays unambiguous after rules are removed.
+  `CREATE TABLE immutable_tag_rules (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     repository TEXT NOT NULL,
+     tag TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     UNIQUE (repository, tag)
+   );`,
 ];

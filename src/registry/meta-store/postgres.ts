@@ -216,6 +216,15 @@ export class PostgresMetaStore implements MetaStore {
     return (res.rowCount ?? 0) > 0;
   }
 
+  async tagsOf(repo: string, digest: Digest, page: Page): Promise<string[]> {
+    const { rows } = await this.q<{ name: string }>(
+      'list tags of a manifest',
+      'SELECT t.name FROM repositories r JOIN tags t ON t.repo_id = r.id WHERE r.name = $1 AND t.digest = $2 AND t.name > $3 ORDER BY t.name LIMIT $4',
+      [repo, digest, page.last ?? '', page.n],
+    );
+    return rows.map((r) => r.name);
+  }
+
   async listTags(repo: string, page: Page): Promise<string[] | undefined> {
     const { rows: repos } = await this.q<{ id: string }>('list tags', 'SELECT id FROM repositories WHERE name = $1', [repo]);
     if (repos.length === 0) return undefined;

@@ -113,6 +113,10 @@ export class SqliteMetaStore implements MetaStore {
       deleteTagsOf: db.prepare<[number, string]>('DELETE FROM tags WHERE repo_id = ? AND digest = ?'),
       deleteTag: db.prepare<[string, string]>('DELETE FROM tags WHERE repo_id = (SELECT id FROM repositories WHERE name = ?) AND name = ?'),
       listTags: db.prepare<[number, string, number], { name: string }>('SELECT name FROM tags WHERE repo_id = ? AND name > ? ORDER BY name LIMIT ?'),
+      tagsOf: db.prepare<[string, string, string, number], { name: string }>(
+        `SELECT t.name FROM repositories r JOIN tags t ON t.repo_id = r.id
+         WHERE r.name = ? AND t.digest = ? AND t.name > ? ORDER BY t.name LIMIT ?`,
+      ),
       listRepos: db.prepare<[string, number], { name: string }>('SELECT name FROM repositories WHERE name > ? ORDER BY name LIMIT ?'),
       referrers: db.prepare<[string, string, number], ManifestRow>(
         `SELECT ${manifestColumns} FROM repositories r JOIN manifests m ON m.repo_id = r.id
@@ -194,6 +198,10 @@ export class SqliteMetaStore implements MetaStore {
 
   async deleteTag(repo: string, tag: string): Promise<boolean> {
     return guarded('delete tag', () => this.stmt.deleteTag.run(repo, tag).changes > 0);
+  }
+
+  async tagsOf(repo: string, digest: Digest, page: Page): Promise<string[]> {
+    return guarded('list tags of a manifest', () => this.stmt.tagsOf.all(repo, digest, page.last ?? '', page.n).map((r) => r.name));
   }
 
   async listTags(repo: string, page: Page): Promise<string[] | undefined> {
