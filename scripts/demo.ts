@@ -88,11 +88,16 @@ bosun(['sbom-scan', cdxFile, '--offline', '--db-dir', dbDir, '--format', 'json',
 const report = JSON.parse(await readFile(join(work, 'sample.vulns.json'), 'utf8')) as { results: Array<{ findings: unknown[] }> };
 process.stdout.write(`   findings in the SBOM scan: ${report.results.reduce((n, r) => n + r.findings.length, 0)}\n`);
 
-stage('8. store it in bosun\'s own registry on loopback, sign it, attest its SBOM, verify both');
+stage('8. store it in bosun\'s own registry on loopback (admin account, token auth), sign it, attest its SBOM, verify both');
 const port = await freePort();
-const registry = spawn(process.execPath, [bin, 'registry', 'serve', '--addr', `127.0.0.1:${port}`, '--data', join(work, 'registry'), '--log-level', 'warn'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+const adminPassword = join(work, 'admin.pw');
+const registry = spawn(process.execPath, [bin, 'registry', 'serve', '--addr', `127.0.0.1:${port}`, '--data', join(work, 'registry'), '--admin-password-file', adminPassword, '--log-level', 'warn'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
 try {
   await waitForRegistry(port);
+  // The registry wrote a random admin password (mode 0600) on first start; clients log in with it.
+  const anonymous = await fetch(`http://127.0.0.1:${port}/v2/demo/sample/tags/list`);
+  process.stdout.write(`   anonymous request: HTTP ${anonymous.status} (${anonymous.headers.get('www-authenticate')?.split(',')[0] ?? ''})\n`);
+  Object.assign(env, { BOSUN_USERNAME: 'admin', BOSUN_PASSWORD: (await readFile(adminPassword, 'utf8')).trim() });
   const ref = `127.0.0.1:${port}/demo/sample:1.0`;
   bosun(['copy', oci, ref, '--insecure']);
   bosun(['sign', '--key', 'cosign.key', ref, '--insecure']);
@@ -117,7 +122,8 @@ function freePort(): Promise<number> {
 
 async function waitForRegistry(p: number): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const ok = await fetch(`http://127.0.0.1:${p}/v2/`).then((r) => r.ok, () => false);
+    // any HTTP answer means it listens (with auth on, /v2/ answers 401)
+    const ok = await fetch(`http://127.0.0.1:${p}/v2/`).then(() => true, () => false);
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -12,5 +12,6 @@ test('npm run demo runs every stage and exits 0', () => {
   // The bundled advisories: minimist 1.2.5 is CRITICAL (fixed 1.2.6), lodash 4.17.20 HIGH.
   assert.match(r.stdout, /minimist\s+CVE-2021-44906\s+CRITICAL\s+fixed\s+1\.2\.5\s+1\.2\.6/);
   assert.match(r.stdout, /findings in the SBOM scan: 4\n/);
+  assert.match(r.stdout, /anonymous request: HTTP 401 \(Bearer realm=/);
   assert.match(r.stdout, /demo complete/);
 });
