@@ -120,6 +120,9 @@ export const codes = {
   VULN_IGNOREFILE_INVALID: { status: 400, meaning: 'an ignore file (.bosunignore / .trivyignore) has a malformed line', hint: 'write one id per line, optionally followed by exp:YYYY-MM-DD; # starts a comment' },
   VULN_VEX_INVALID: { status: 400, meaning: 'a VEX document is not valid OpenVEX or CycloneDX VEX JSON', hint: 'pass an OpenVEX 0.2 document or a CycloneDX 1.4-1.6 BOM with vulnerabilities[].analysis' },
   REPORT_FORMAT_UNKNOWN: { status: 400, meaning: 'the requested report format is not one bosun writes', hint: 'use table, json, sarif, cyclonedx or cosign-vuln' },
+  // --- registry lifecycle: garbage collection and retention (`bosun registry gc|retention`)
+  REGISTRY_GC_BUSY: { meaning: 'another live process (a registry server, gc or retention run) owns the data directory', hint: 'stop the server and run the command again, or let the server do it: set gc.every / retention.every in registry.yaml' },
+  REGISTRY_GC_UNSUPPORTED: { meaning: 'the registry metadata store cannot run garbage collection or retention', hint: 'use the SQLite metadata store (the default)' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;

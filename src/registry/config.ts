@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { BosunError } from '../errors.js';
+import { gcConfigSchema, retentionConfigSchema } from './lifecycle/config-schema.js';
 
 // registry.yaml: one top-level key per feature. A feature adds its own section (a zod object
 // with defaults) here and reads it from `RegistryConfig`; unknown keys are refused so a typo
@@ -15,6 +16,10 @@ const configSchema = z
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     /** Upload sessions untouched this many hours are removed on start. */
     staleUploadHours: z.number().nonnegative().default(24),
+    /** Online garbage collection (lifecycle/config-schema.ts). */
+    gc: gcConfigSchema.prefault({}),
+    /** Tag retention rules (lifecycle/config-schema.ts). */
+    retention: retentionConfigSchema.prefault({}),
   })
   .strict();
 

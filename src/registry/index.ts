@@ -11,3 +11,16 @@ export type { ManifestRecord, MetaStore, Page, UploadRecord } from './meta-store
 export { SqliteMetaStore } from './meta-store/sqlite.js';
 export { openRegistry, parseAddr, serveRegistry, type OpenedRegistry, type OpenRegistryOptions, type ServeRegistryOptions } from './serve.js';
 export { UploadSpool } from './upload-spool.js';
+export {
+  applyRetention,
+  collectGarbage,
+  lifecycleExtension,
+  withDataDir,
+  type GcOptions,
+  type GcReport,
+  type LifecycleStore,
+  type RemovedEntry,
+  type RetentionOptions,
+  type RetentionReport,
+  type RetentionRule,
+} from './lifecycle/index.js';

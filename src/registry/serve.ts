@@ -5,6 +5,7 @@ import { BosunError } from '../errors.js';
 import { buildRegistryApp, type RegistryExtension } from './app.js';
 import { defaultRegistryConfig, type RegistryConfig } from './config.js';
 import { FsBlobStore } from './blob-store/fs.js';
+import { lifecycleExtension } from './lifecycle/extension.js';
 import { SqliteMetaStore } from './meta-store/sqlite.js';
 import { UploadSpool } from './upload-spool.js';
 
@@ -22,8 +23,8 @@ export interface OpenRegistryOptions {
  * The features a configuration turns on, in the order their hooks must run (access control
  * first). Each feature module exports a factory taking its config section.
  */
-function extensionsFor(_config: RegistryConfig): RegistryExtension[] {
-  return [];
+function extensionsFor(config: RegistryConfig): RegistryExtension[] {
+  return [lifecycleExtension(config)];
 }
 
 export interface OpenedRegistry {

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
+import { registerRegistryGc } from '../registry/gc.js';
+import { registerRegistryRetention } from '../registry/retention.js';
 import { registerRegistryServe } from '../registry/serve.js';
 
 // One file per `bosun registry <sub>` in src/cli/registry/; add a subcommand by adding its
 // registrar here.
-const subcommands: ((registry: Command) => void)[] = [registerRegistryServe];
+const subcommands: ((registry: Command) => void)[] = [registerRegistryServe, registerRegistryGc, registerRegistryRetention];
 
 /** `bosun registry …`: run and administer bosun's OCI registry. */
 export function registerRegistry(program: Command): void {
