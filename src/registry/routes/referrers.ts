@@ -31,7 +31,8 @@ export async function referrerRoutes(app: FastifyInstance, opts: { ctx: Registry
       const fetched = page.n === 0 ? [] : await ctx.meta.referrers(repo, subject, { ...filter, ...after, limit: page.n + 1 });
       const manifests = fetched.slice(0, page.n);
       if (fetched.length > page.n) {
-        const q = new URLSearchParams({ n: String(page.n), last: manifests[manifests.length - 1]!.digest, ...filter });
+        const q = new URLSearchParams({ n: String(page.n), last: manifests[manifests.length - 1]!.digest });
+        if (filter.artifactType !== undefined) q.set('artifactType', filter.artifactType);
         reply.header('link', `</v2/${repo}/referrers/${subject}?${q.toString()}>; rel="next"`);
       }
       if (filter.artifactType !== undefined) reply.header('oci-filters-applied', 'artifactType');
