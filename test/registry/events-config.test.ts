@@ -64,7 +64,14 @@ test('a failing listener neither fails the request nor stops other listeners', a
 });
 
 test('registry config: defaults, YAML file, and refusals that name the key', async () => {
-  assert.deepEqual(parseRegistryConfig({}), { addr: '127.0.0.1:5000', data: './registry-data', logLevel: 'info', staleUploadHours: 24 });
+  assert.deepEqual(parseRegistryConfig({}), {
+    addr: '127.0.0.1:5000',
+    data: './registry-data',
+    logLevel: 'info',
+    staleUploadHours: 24,
+    gc: { grace: '1h', deleteUntagged: false },
+    retention: { pullFlush: '30s', rules: [] },
+  });
   const dir = await mkdtemp(join(tmpdir(), 'bosun-regcfg-'));
   const file = join(dir, 'registry.yaml');
   await writeFile(file, 'addr: 127.0.0.1:5050\ndata: /srv/registry\n');
