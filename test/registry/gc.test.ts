@@ -2,7 +2,10 @@
 // scenario; dry runs; the grace period.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Digest } from '../../src/oci/digest.js';
+import { Readable } from 'node:stream';
+import { digestOf, type Digest } from '../../src/oci/digest.js';
+import { blobKey } from '../../src/registry/blob-store/paths.js';
+import { lifecycleExtension } from '../../src/registry/lifecycle/extension.js';
 import { collectGarbage, type GcOptions } from '../../src/registry/lifecycle/gc.js';
 import { blobStatus, harness, later, manifestStatus, pushImage, pushIndex, pushReferrer, stored, type Harness } from './lifecycle-helpers.js';
 import { pushBlob } from './helpers.js';
@@ -159,4 +162,26 @@ test('gc: content deleted through DELETE /blobs is collected, and a re-upload af
   await pushBlob(h.app, 'r', 'short-lived');
   assert.equal(await blobStatus(h.app, 'r', d), 200);
   await h.app.close();
+});
+
+test('gc and retention run on their schedules inside the server, and stop with it', async () => {
+  const config = {
+    gc: { every: '100ms', grace: '0s', deleteUntagged: true },
+    retention: { every: '100ms', pullFlush: '30s', rules: [{ repositories: 'r', keepLastPushed: 1 }] },
+  };
+  const h = await harness({ extensions: [lifecycleExtension(config)] });
+  const old = await pushImage(h.app, 'r', 'old', 'v1');
+  await new Promise((r) => setTimeout(r, 3));
+  const kept = await pushImage(h.app, 'r', 'new', 'v2');
+  const deadline = Date.now() + 20_000;
+  while ((await stored(h.blobs, old.layer)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await stored(h.blobs, old.layer), false, 'retention untagged v1, then gc removed its content');
+  assert.equal(await manifestStatus(h.app, 'r', 'v2'), 200);
+  assert.equal(await blobStatus(h.app, 'r', kept.layer), 200);
+  await h.app.close();
+  // Stopped: an orphan made after close stays, however long we wait past the period.
+  const orphan = digestOf('after close');
+  await h.blobs.put(blobKey(orphan), Readable.from([Buffer.from('after close')]));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(await stored(h.blobs, orphan));
 });
