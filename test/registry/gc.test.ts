@@ -166,7 +166,9 @@ test('gc: content deleted through DELETE /blobs is collected, and a re-upload af
 
 test('gc and retention run on their schedules inside the server, and stop with it', async () => {
   const config = {
-    gc: { every: '100ms', grace: '0s', deleteUntagged: true },
+    // A grace period longer than one push takes: with none, the scheduled GC may sweep the
+    // links of blobs pushed a moment before their manifest (which then fails, correctly).
+    gc: { every: '100ms', grace: '3s', deleteUntagged: true },
     retention: { every: '100ms', pullFlush: '30s', rules: [{ repositories: 'r', keepLastPushed: 1 }] },
   };
   const h = await harness({ extensions: [lifecycleExtension(config)] });
