@@ -12,7 +12,7 @@ interface GcFlags {
 }
 
 /** `12.3 MiB` style byte counts for the summary line. */
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = n;
   let i = 0;
