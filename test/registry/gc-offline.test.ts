@@ -2,8 +2,8 @@
 // directory's owner record: a live owner blocks, a dead one (kill -9) does not.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,6 +11,7 @@ import { isBosunError } from '../../src/errors.js';
 import { collectGarbage } from '../../src/registry/lifecycle/gc.js';
 import { withDataDir } from '../../src/registry/lifecycle/offline.js';
 import { openRegistry } from '../../src/registry/serve.js';
+import { pushImage } from './lifecycle-helpers.js';
 
 function setOwner(data: string, pid: number): void {
   const db = new Database(join(data, 'meta.db'));
@@ -42,4 +43,27 @@ test('offline gc refuses a data directory a live process owns, and takes it over
 test('offline gc refuses a directory that holds no registry', async () => {
   const empty = await mkdtemp(join(tmpdir(), 'bosun-gc-empty-'));
   await assert.rejects(withDataDir(empty, 'gc', async () => undefined), (e) => isBosunError(e, 'INPUT_INVALID'));
+});
+
+test('bosun registry retention --dry-run prints exactly the tags and manifests that would go, and changes nothing', async () => {
+  const data = await mkdtemp(join(tmpdir(), 'bosun-ret-cli-'));
+  const reg = await openRegistry({ dataDir: data });
+  const pushed = [];
+  for (const tag of ['a', 'b', 'c']) {
+    pushed.push(await pushImage(reg.app, 'team/app', tag, tag));
+    await new Promise((r) => setTimeout(r, 3));
+  }
+  await reg.close();
+  const config = join(data, 'registry.yaml');
+  await writeFile(config, `data: ${data}\nretention:\n  rules:\n    - repositories: "team/*"\n      keepLastPushed: 2\n      deleteUntaggedOlderThan: 0s\n`);
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'registry', 'retention', '--config', config, '--dry-run'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(run.stdout.trim().split('\n'), [
+    `would remove tag team/app:a@${pushed[0]!.digest}`,
+    `would remove manifest team/app@${pushed[0]!.digest}`,
+    'retention: would remove 1 tags, 1 untagged manifests; run `bosun registry gc` to free the space',
+  ]);
+  const after = await openRegistry({ dataDir: data });
+  assert.equal((await after.app.inject({ method: 'GET', url: '/v2/team/app/manifests/a' })).statusCode, 200);
+  await after.close();
 });
