@@ -143,6 +143,9 @@ export const codes = {
   REGISTRY_RULE_INVALID: { status: 400, meaning: 'an immutable tag rule is malformed: an empty or overlong pattern, or a glob bosun does not accept', hint: 'patterns use * (within a path segment), ** (across segments), ? and {a,b}; at most 255 characters' },
   REGISTRY_RULE_UNKNOWN: { status: 404, meaning: 'no immutable tag rule has that id or those patterns', hint: 'list the rules with `bosun registry rules list --data DIR`' },
   REGISTRY_TLS_INVALID: { meaning: 'the registry TLS certificate or key cannot be read, is not PEM, or the two do not match', hint: 'pass a PEM certificate (chain) and its private key with --tls-cert/--tls-key or tls.cert/tls.key' },
+  // --- registry lifecycle: garbage collection and retention (`bosun registry gc|retention`)
+  REGISTRY_GC_BUSY: { meaning: 'another live process (a registry server, gc or retention run) owns the data directory', hint: 'stop the server and run the command again, or let the server do it: set gc.every / retention.every in registry.yaml' },
+  REGISTRY_GC_UNSUPPORTED: { meaning: 'the registry metadata store cannot run garbage collection or retention', hint: 'use the SQLite metadata store (the default)' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;

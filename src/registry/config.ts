@@ -14,6 +14,7 @@ const bucketSchema = z
     burst: z.number().int().min(1).max(1_000_000),
   })
   .strict();
+import { gcConfigSchema, retentionConfigSchema } from './lifecycle/config-schema.js';
 
 // registry.yaml: one top-level key per feature. A feature adds its own section (a zod object
 // with defaults) here and reads it from `RegistryConfig`; unknown keys are refused so a typo
@@ -72,6 +73,10 @@ const configSchema = z
       })
       .strict()
       .optional(),
+    /** Online garbage collection (lifecycle/config-schema.ts). */
+    gc: gcConfigSchema.prefault({}),
+    /** Tag retention rules (lifecycle/config-schema.ts). */
+    retention: retentionConfigSchema.prefault({}),
   })
   .strict();
 

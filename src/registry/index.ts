@@ -21,3 +21,16 @@ export { accessExtension, requestAccess, SqliteAccessStore, type AccessStore, ty
 export { addImmutableTagRule, immutableTags, listImmutableTagRules, removeImmutableTagRule, SqliteRuleStore, type ImmutableTagRule, type ImmutableTagsOptions, type NewRule, type RuleSelector, type RuleStore } from './immutable-tags/index.js';
 export { rateLimit, type BucketLimits, type RateLimitOptions } from './rate-limit/index.js';
 export { loadTlsPair, tlsReload, type TlsPair, type TlsReloadOptions } from './tls/index.js';
+export {
+  applyRetention,
+  collectGarbage,
+  lifecycleExtension,
+  withDataDir,
+  type GcOptions,
+  type GcReport,
+  type LifecycleStore,
+  type RemovedEntry,
+  type RetentionOptions,
+  type RetentionReport,
+  type RetentionRule,
+} from './lifecycle/index.js';

@@ -6,6 +6,7 @@ import { isImageManifest, isIndex } from '../oci/media-types.js';
 import type { Descriptor } from '../oci/types.js';
 import { blobKey } from './blob-store/paths.js';
 import type { RegistryContext } from './context.js';
+import { contentGuard } from './lifecycle/content-guard.js';
 import type { ManifestRecord } from './meta-store/meta-store.js';
 import type { Reference } from './names.js';
 
@@ -18,16 +19,19 @@ export interface ManifestPush {
   contentType?: string;
 }
 
-async function checkReference(ctx: RegistryContext, repo: string, d: Descriptor): Promise<void> {
+/** True when the repository holds `d`; throws MANIFEST_BLOB_UNKNOWN when it must and does not. */
+async function checkReference(ctx: RegistryContext, repo: string, d: Descriptor): Promise<boolean> {
   const isManifest = isImageManifest(d.mediaType) || isIndex(d.mediaType);
   const found = isManifest ? (await ctx.meta.getManifest(repo, d.digest)) ?? (await ctx.meta.blobLink(repo, d.digest)) : await ctx.meta.blobLink(repo, d.digest);
   // Foreign layers (with urls) may live elsewhere, as distribution allows.
   if (!found && !(d.urls && d.urls.length > 0)) {
     throw new BosunError('REGISTRY_SERVE_MANIFEST_BLOB_UNKNOWN', `manifest references ${d.digest}, which "${repo}" does not hold`);
   }
+  return found !== undefined;
 }
 
-function referenced(parsed: ParsedManifest): Descriptor[] {
+/** The config, layers or child manifests a manifest needs (what GC must keep for it). */
+export function referenced(parsed: ParsedManifest): Descriptor[] {
   return parsed.kind === 'index' ? parsed.index.manifests : [parsed.manifest.config, ...parsed.manifest.layers];
 }
 
@@ -62,11 +66,16 @@ export async function pushManifest(ctx: RegistryContext, push: ManifestPush): Pr
     if (err instanceof BosunError) throw new BosunError('REGISTRY_SERVE_MANIFEST_INVALID', err.message, { cause: err });
     throw err;
   }
-  await Promise.all(referenced(parsed).map((d) => checkReference(ctx, repo, d)));
+  const descriptors = referenced(parsed);
+  const held = await Promise.all(descriptors.map((d) => checkReference(ctx, repo, d)));
+  // Checked again inside putManifest's transaction, against a GC sweep racing this push.
+  const refs = [...new Set(descriptors.filter((_d, i) => held[i]).map((d) => d.digest))];
   const key = blobKey(digest);
-  if (!(await ctx.blobs.stat(key))) await ctx.blobs.put(key, Readable.from([raw]));
   const record = recordOf(repo, digest, raw, parsed);
-  await ctx.meta.putManifest(record, reference.kind === 'tag' ? reference.tag : undefined);
+  await contentGuard(ctx.blobs).use(digest, async () => {
+    if (!(await ctx.blobs.stat(key))) await ctx.blobs.put(key, Readable.from([raw]));
+    await ctx.meta.putManifest(record, reference.kind === 'tag' ? reference.tag : undefined, refs);
+  });
   ctx.cache.set(digest, raw);
   return record;
 }

@@ -7,6 +7,7 @@ import { buildRegistryApp, type RegistryExtension } from './app.js';
 import { defaultRegistryConfig, type RegistryConfig } from './config.js';
 import { immutableTags } from './immutable-tags/extension.js';
 import { SqliteRuleStore } from './immutable-tags/sqlite-store.js';
+import { lifecycleExtension } from './lifecycle/extension.js';
 import { proxyExtension } from './proxy/proxy.js';
 import { rateLimit } from './rate-limit/extension.js';
 import { openStorage } from './storage.js';
@@ -50,6 +51,7 @@ function extensionsFor(config: RegistryConfig, env: ExtensionEnv): RegistryExten
   if (config.tls && env.tls) {
     list.push(tlsReload({ certFile: config.tls.cert, keyFile: config.tls.key, current: env.tls, pollMs: config.tls.pollSeconds * 1000 }));
   }
+  list.push(lifecycleExtension(config));
   return list;
 }
 

@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { BosunError, isBosunError } from '../errors.js';
 import { algorithmOf, type Digest } from '../oci/digest.js';
 import type { BlobStore } from './blob-store/blob-store.js';
+import { contentGuard } from './lifecycle/content-guard.js';
 import { clientAbortAsUploadInvalid, putVerified } from './blob-writer.js';
 import type { MetaStore, UploadRecord } from './meta-store/meta-store.js';
 import type { UploadSpool } from './upload-spool.js';
@@ -118,9 +119,13 @@ export class UploadSessions {
   /**
    * Finishes a session as blob `digest`, after appending the final chunk if there is one.
    * Throws DIGEST_INVALID (the session is then cancelled) when the bytes do not hash to it.
-   * Returns the blob's size.
+   * Returns the blob's size. From the content check to the link, GC cannot sweep the digest.
    */
   async finish(u: UploadRecord, digest: Digest, last?: ChunkInput): Promise<number> {
+    return contentGuard(this.blobs).use(digest, () => this.finishGuarded(u, digest, last));
+  }
+
+  private async finishGuarded(u: UploadRecord, digest: Digest, last?: ChunkInput): Promise<number> {
     let size: number;
     try {
       if (last && u.size === 0 && (!last.range || last.range.start === 0)) {

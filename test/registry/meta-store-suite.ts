@@ -1,6 +1,7 @@
 // describeMetaStore(make): the contract every MetaStore implementation must meet (STYLE.md §5).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isBosunError } from '../../src/errors.js';
 import { digestOf } from '../../src/oci/digest.js';
 import type { ManifestRecord, MetaStore } from '../../src/registry/meta-store/meta-store.js';
 
@@ -91,6 +92,27 @@ export function describeMetaStore(name: string, make: () => Promise<MetaStore>):
       assert.deepEqual(await m.tagsOf('r', d('m1'), { n: 2 }), ['a', 'b']);
       assert.deepEqual(await m.tagsOf('r', d('m1'), { n: 2, last: 'b' }), ['c']);
       assert.deepEqual(await m.tagsOf('nope', d('m1'), { n: 2 }), []);
+    });
+
+    test('putManifest with refs: each must be linked or a manifest of the repository, checked in its transaction', async () => {
+      const m = await make();
+      await m.linkBlob('r', d('layer'), 5);
+      await m.putManifest(manifest('r', 'child'));
+      await m.putManifest(manifest('r', 'parent'), 'v1', [d('layer'), d('child')]);
+      assert.ok(await m.resolveTag('r', 'v1'));
+      await assert.rejects(m.putManifest(manifest('r', 'broken'), 'v2', [d('layer'), d('missing')]), (e) => isBosunError(e, 'REGISTRY_SERVE_MANIFEST_BLOB_UNKNOWN'));
+      assert.equal(await m.getManifest('r', d('broken')), undefined, 'nothing of the refused put was recorded');
+      assert.equal(await m.resolveTag('r', 'v2'), undefined);
+      await assert.rejects(m.putManifest(manifest('other', 'x'), undefined, [d('layer')]), (e) => isBosunError(e, 'REGISTRY_SERVE_MANIFEST_BLOB_UNKNOWN'));
+    });
+
+    test('referrers page after a cursor', async () => {
+      const m = await make();
+      const subject = d('image');
+      const names = ['a', 'b', 'c'].map((x) => manifest('r', `ref-${x}`, { subject }));
+      for (const n of names) await m.putManifest(n);
+      const sorted = names.map((n) => n.digest).sort();
+      assert.deepEqual((await m.referrers('r', subject, { limit: 10, after: sorted[0]! })).map((x) => x.digest), sorted.slice(1));
     });
 
     test('upload sessions: create, update, stale listing, delete', async () => {

@@ -19,6 +19,9 @@ export interface ByteRange {
  * - `list(prefix)` yields every key starting with `prefix`, in no particular order.
  * - `delete` of an absent key is not an error.
  * - Keys that do not match `isStoreKey` throw INPUT_INVALID (never touch storage).
+ * - `lastModified` (optional) is when the value was last put, ms since epoch, or undefined
+ *   when absent. Garbage collection uses it for its grace period; without it, unreferenced
+ *   content counts as old.
  */
 export interface BlobStore {
   stat(key: string): Promise<{ size: number } | undefined>;
@@ -31,4 +34,5 @@ export interface BlobStore {
    * or undefined to have the registry stream it. Called only for keys known to exist.
    */
   redirectUrl?(key: string): Promise<string | undefined>;
+  lastModified?(key: string): Promise<number | undefined>;
 }

@@ -53,6 +53,16 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
+  async lastModified(key: string): Promise<number | undefined> {
+    const path = this.pathOf(key);
+    try {
+      return (await stat(path)).mtimeMs;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw storeFailed(`stat "${key}"`, err);
+    }
+  }
+
   async read(key: string, range?: ByteRange): Promise<Readable> {
     const path = this.pathOf(key);
     let fh;

@@ -6,6 +6,7 @@ import { checkStoreKey, checkStorePrefix } from './paths.js';
 /** A BlobStore held in memory: for tests and throwaway registries. Values are never shared. */
 export class MemoryBlobStore implements BlobStore {
   private readonly values = new Map<string, Buffer>();
+  private readonly modified = new Map<string, number>();
 
   async stat(key: string): Promise<{ size: number } | undefined> {
     const v = this.values.get(checkStoreKey(key));
@@ -24,6 +25,11 @@ export class MemoryBlobStore implements BlobStore {
     const chunks: Buffer[] = [];
     for await (const chunk of body) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
     this.values.set(key, Buffer.concat(chunks));
+    this.modified.set(key, Date.now());
+  }
+
+  async lastModified(key: string): Promise<number | undefined> {
+    return this.modified.get(checkStoreKey(key));
   }
 
   async *list(prefix: string): AsyncIterable<string> {
@@ -33,5 +39,6 @@ export class MemoryBlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     this.values.delete(checkStoreKey(key));
+    this.modified.delete(key);
   }
 }

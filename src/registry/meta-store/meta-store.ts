@@ -1,5 +1,6 @@
 import type { Digest } from '../../oci/digest.js';
 import type { Descriptor } from '../../oci/types.js';
+import type { LifecycleStore } from '../lifecycle/lifecycle-store.js';
 
 /** A manifest as the registry records it; its bytes live in the BlobStore under its digest. */
 export interface ManifestRecord {
@@ -35,8 +36,13 @@ export interface Page {
  *
  * Implementer obligations:
  * - A repository exists once something was linked or recorded in it; it is created implicitly.
- * - `putManifest` records the manifest, its blob link and (when given) the tag in one
- *   transaction that is durable when the promise resolves.
+ * - `putManifest` records the manifest, its blob link, its push time and (when given) the tag
+ *   in one transaction that is durable when the promise resolves. When `refs` is given (the
+ *   config, layers or child manifests the manifest needs), the same transaction checks that
+ *   each is still linked in (or a manifest of) the repository, throwing
+ *   REGISTRY_SERVE_MANIFEST_BLOB_UNKNOWN otherwise, and records them for garbage collection:
+ *   a concurrent GC sweep either sees the new manifest or the put fails.
+ * - `linkBlob` records when the link was made (GC's grace period counts from it).
  * - `deleteManifest` also removes every tag pointing at it; it returns false when absent.
  * - Listing is bounded by `page.n`; callers cap `n`, implementations never scan past it.
  * - Failures throw REGISTRY_SERVE_STORE_FAILED.
@@ -45,7 +51,7 @@ export interface MetaStore {
   linkBlob(repo: string, digest: Digest, size: number): Promise<void>;
   blobLink(repo: string, digest: Digest): Promise<{ size: number } | undefined>;
   unlinkBlob(repo: string, digest: Digest): Promise<boolean>;
-  putManifest(record: ManifestRecord, tag?: string): Promise<void>;
+  putManifest(record: ManifestRecord, tag?: string, refs?: readonly Digest[]): Promise<void>;
   getManifest(repo: string, digest: Digest): Promise<ManifestRecord | undefined>;
   resolveTag(repo: string, tag: string): Promise<ManifestRecord | undefined>;
   deleteManifest(repo: string, digest: Digest): Promise<boolean>;
@@ -55,8 +61,11 @@ export interface MetaStore {
   /** Undefined when the repository does not exist. */
   listTags(repo: string, page: Page): Promise<string[] | undefined>;
   listRepositories(page: Page): Promise<string[]>;
-  /** At most `limit` referrer descriptors of `subject`, by digest, optionally of one artifactType. */
-  referrers(repo: string, subject: Digest, opts: { artifactType?: string; limit: number }): Promise<Descriptor[]>;
+  /**
+   * At most `limit` referrer descriptors of `subject` in digest order, those after `after`
+   * when given (a page cursor), optionally of one artifactType.
+   */
+  referrers(repo: string, subject: Digest, opts: { artifactType?: string; limit: number; after?: Digest }): Promise<Descriptor[]>;
   createUpload(record: UploadRecord): Promise<void>;
   getUpload(id: string): Promise<UploadRecord | undefined>;
   setUploadSize(id: string, size: number, updatedAt: number): Promise<void>;
@@ -64,5 +73,7 @@ export interface MetaStore {
   /** Sessions not touched since `before` (ms since epoch), oldest first, at most `limit`. */
   staleUploads(before: number, limit: number): Promise<UploadRecord[]>;
   listUploadIds(): Promise<string[]>;
+  /** Garbage collection and retention support; absent when the store cannot do them. */
+  lifecycle?(): LifecycleStore;
   close(): Promise<void>;
 }

@@ -61,4 +61,27 @@ export const migrations: readonly string[] = [
      created_at INTEGER NOT NULL,
      UNIQUE (repository, tag)
    );`,
+  // lifecycle (gc, retention): push/pull/link times, each manifest's references, and which
+  // process owns the data directory (a server, or an offline gc/retention run).
+  `ALTER TABLE blob_links ADD COLUMN linked_at INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE manifests ADD COLUMN pushed_at INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE manifests ADD COLUMN pulled_at INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE manifests ADD COLUMN refs_known INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE tags ADD COLUMN pushed_at INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE tags ADD COLUMN pulled_at INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE manifest_refs (
+     repo_id INTEGER NOT NULL REFERENCES repositories(id),
+     manifest TEXT NOT NULL,
+     ref TEXT NOT NULL,
+     PRIMARY KEY (repo_id, manifest, ref)
+   ) WITHOUT ROWID;
+   CREATE INDEX manifest_refs_by_ref ON manifest_refs (ref);
+   CREATE INDEX blob_links_by_digest ON blob_links (digest);
+   CREATE INDEX manifests_by_digest ON manifests (digest);
+   CREATE TABLE data_owner (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     pid INTEGER NOT NULL,
+     role TEXT NOT NULL,
+     since INTEGER NOT NULL
+   );`,
 ];

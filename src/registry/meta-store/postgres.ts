@@ -164,9 +164,15 @@ export class PostgresMetaStore implements MetaStore {
     return (res.rowCount ?? 0) > 0;
   }
 
-  async putManifest(r: ManifestRecord, tag?: string): Promise<void> {
+  async putManifest(r: ManifestRecord, tag?: string, refs?: readonly Digest[]): Promise<void> {
     await this.tx('put manifest', async (c) => {
       const id = await ensureRepo(c, r.repo);
+      // Checked in the put's transaction, as SQLite does. References are not recorded: garbage
+      // collection runs on SQLite only (docs/registry.md, Lifecycle).
+      for (const ref of refs ?? []) {
+        const { rowCount } = await c.query('SELECT 1 FROM blob_links WHERE repo_id = $1 AND digest = $2 UNION ALL SELECT 1 FROM manifests WHERE repo_id = $1 AND digest = $2 LIMIT 1', [id, ref]);
+        if (!rowCount) throw new BosunError('REGISTRY_SERVE_MANIFEST_BLOB_UNKNOWN', `manifest references ${ref}, which "${r.repo}" does not hold`);
+      }
       await c.query('INSERT INTO blob_links (repo_id, digest, size) VALUES ($1, $2, $3) ON CONFLICT (repo_id, digest) DO UPDATE SET size = EXCLUDED.size', [id, r.digest, r.size]);
       await c.query(
         `INSERT INTO manifests (repo_id, digest, media_type, size, subject, artifact_type, annotations) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -241,13 +247,13 @@ export class PostgresMetaStore implements MetaStore {
     return rows.map((r) => r.name);
   }
 
-  async referrers(repo: string, subject: Digest, opts: { artifactType?: string; limit: number }): Promise<Descriptor[]> {
-    const byType = opts.artifactType === undefined ? '' : 'AND m.artifact_type = $4';
-    const params = opts.artifactType === undefined ? [repo, subject, opts.limit] : [repo, subject, opts.limit, opts.artifactType];
+  async referrers(repo: string, subject: Digest, opts: { artifactType?: string; limit: number; after?: Digest }): Promise<Descriptor[]> {
+    const params: unknown[] = [repo, subject, opts.limit, opts.after ?? ''];
+    const byType = opts.artifactType === undefined ? '' : `AND m.artifact_type = $${params.push(opts.artifactType)}`;
     const { rows } = await this.q<ManifestRow>(
       'list referrers',
       `SELECT ${manifestColumns} FROM repositories r JOIN manifests m ON m.repo_id = r.id
-       WHERE r.name = $1 AND m.subject = $2 ${byType} ORDER BY m.digest LIMIT $3`,
+       WHERE r.name = $1 AND m.subject = $2 AND m.digest > $4 ${byType} ORDER BY m.digest LIMIT $3`,
       params,
     );
     return rows.map((row) => {

@@ -2,8 +2,10 @@ import Database from 'better-sqlite3';
 import { BosunError } from '../../errors.js';
 import type { Digest } from '../../oci/digest.js';
 import type { Descriptor } from '../../oci/types.js';
+import type { LifecycleStore } from '../lifecycle/lifecycle-store.js';
 import type { ManifestRecord, MetaStore, Page, UploadRecord } from './meta-store.js';
 import { migrations } from './migrations.js';
+import { SqliteLifecycleStore } from './sqlite-lifecycle.js';
 
 interface ManifestRow {
   digest: string;
@@ -92,16 +94,29 @@ export class SqliteMetaStore implements MetaStore {
     return {
       repoId: db.prepare<[string], { id: number }>('SELECT id FROM repositories WHERE name = ?'),
       addRepo: db.prepare<[string]>('INSERT INTO repositories (name) VALUES (?) ON CONFLICT (name) DO NOTHING'),
-      link: db.prepare<[number, string, number]>('INSERT OR REPLACE INTO blob_links (repo_id, digest, size) VALUES (?, ?, ?)'),
+      link: db.prepare<[number, string, number, number]>('INSERT OR REPLACE INTO blob_links (repo_id, digest, size, linked_at) VALUES (?, ?, ?, ?)'),
+      hasRef: db.prepare<[number, string, number, string], { one: number }>(
+        'SELECT 1 AS one FROM blob_links WHERE repo_id = ? AND digest = ? UNION ALL SELECT 1 FROM manifests WHERE repo_id = ? AND digest = ? LIMIT 1',
+      ),
+      clearRefs: db.prepare<[number, string]>('DELETE FROM manifest_refs WHERE repo_id = ? AND manifest = ?'),
+      addRef: db.prepare<[number, string, string]>('INSERT OR IGNORE INTO manifest_refs (repo_id, manifest, ref) VALUES (?, ?, ?)'),
       blobLink: db.prepare<[string, string], { size: number }>(
         'SELECT b.size FROM repositories r JOIN blob_links b ON b.repo_id = r.id WHERE r.name = ? AND b.digest = ?',
       ),
       unlinkById: db.prepare<[number, string]>('DELETE FROM blob_links WHERE repo_id = ? AND digest = ?'),
       unlink: db.prepare<[string, string]>('DELETE FROM blob_links WHERE repo_id = (SELECT id FROM repositories WHERE name = ?) AND digest = ?'),
-      putManifest: db.prepare<[number, string, string, number, string | null, string | null, string | null]>(
-        'INSERT OR REPLACE INTO manifests (repo_id, digest, media_type, size, subject, artifact_type, annotations) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      putManifest: db.prepare<[number, string, string, number, string | null, string | null, string | null, number, number]>(
+        `INSERT INTO manifests (repo_id, digest, media_type, size, subject, artifact_type, annotations, pushed_at, refs_known)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (repo_id, digest) DO UPDATE SET media_type = excluded.media_type, size = excluded.size, subject = excluded.subject,
+           artifact_type = excluded.artifact_type, annotations = excluded.annotations, pushed_at = excluded.pushed_at,
+           refs_known = max(refs_known, excluded.refs_known)`,
       ),
-      putTag: db.prepare<[number, string, string]>('INSERT OR REPLACE INTO tags (repo_id, name, digest) VALUES (?, ?, ?)'),
+      putTag: db.prepare<[number, string, string, number]>(
+        `INSERT INTO tags (repo_id, name, digest, pushed_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (repo_id, name) DO UPDATE SET digest = excluded.digest, pushed_at = excluded.pushed_at,
+           pulled_at = CASE WHEN tags.digest = excluded.digest THEN tags.pulled_at ELSE 0 END`,
+      ),
       getManifest: db.prepare<[string, string], ManifestRow>(
         `SELECT ${manifestColumns} FROM repositories r JOIN manifests m ON m.repo_id = r.id WHERE r.name = ? AND m.digest = ?`,
       ),
@@ -110,6 +125,7 @@ export class SqliteMetaStore implements MetaStore {
          JOIN manifests m ON m.repo_id = r.id AND m.digest = t.digest WHERE r.name = ? AND t.name = ?`,
       ),
       deleteManifest: db.prepare<[number, string]>('DELETE FROM manifests WHERE repo_id = ? AND digest = ?'),
+      deleteRefsOf: db.prepare<[number, string]>('DELETE FROM manifest_refs WHERE repo_id = ? AND manifest = ?'),
       deleteTagsOf: db.prepare<[number, string]>('DELETE FROM tags WHERE repo_id = ? AND digest = ?'),
       deleteTag: db.prepare<[string, string]>('DELETE FROM tags WHERE repo_id = (SELECT id FROM repositories WHERE name = ?) AND name = ?'),
       listTags: db.prepare<[number, string, number], { name: string }>('SELECT name FROM tags WHERE repo_id = ? AND name > ? ORDER BY name LIMIT ?'),
@@ -118,13 +134,13 @@ export class SqliteMetaStore implements MetaStore {
          WHERE r.name = ? AND t.digest = ? AND t.name > ? ORDER BY t.name LIMIT ?`,
       ),
       listRepos: db.prepare<[string, number], { name: string }>('SELECT name FROM repositories WHERE name > ? ORDER BY name LIMIT ?'),
-      referrers: db.prepare<[string, string, number], ManifestRow>(
+      referrers: db.prepare<[string, string, string, number], ManifestRow>(
         `SELECT ${manifestColumns} FROM repositories r JOIN manifests m ON m.repo_id = r.id
-         WHERE r.name = ? AND m.subject = ? ORDER BY m.digest LIMIT ?`,
+         WHERE r.name = ? AND m.subject = ? AND m.digest > ? ORDER BY m.digest LIMIT ?`,
       ),
-      referrersOfType: db.prepare<[string, string, string, number], ManifestRow>(
+      referrersOfType: db.prepare<[string, string, string, string, number], ManifestRow>(
         `SELECT ${manifestColumns} FROM repositories r JOIN manifests m ON m.repo_id = r.id
-         WHERE r.name = ? AND m.subject = ? AND m.artifact_type = ? ORDER BY m.digest LIMIT ?`,
+         WHERE r.name = ? AND m.subject = ? AND m.artifact_type = ? AND m.digest > ? ORDER BY m.digest LIMIT ?`,
       ),
       createUpload: db.prepare<[string, string, number, number]>('INSERT INTO uploads (id, repo, size, updated_at) VALUES (?, ?, ?, ?)'),
       getUpload: db.prepare<[string], UploadRow>('SELECT id, repo, size, updated_at FROM uploads WHERE id = ?'),
@@ -151,7 +167,7 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async linkBlob(repo: string, digest: Digest, size: number): Promise<void> {
-    guarded('link blob', () => this.durable(() => this.stmt.link.run(this.ensureRepo(repo), digest, size)));
+    guarded('link blob', () => this.durable(() => this.stmt.link.run(this.ensureRepo(repo), digest, size, Date.now())));
   }
 
   async blobLink(repo: string, digest: Digest): Promise<{ size: number } | undefined> {
@@ -162,16 +178,30 @@ export class SqliteMetaStore implements MetaStore {
     return guarded('unlink blob', () => this.stmt.unlink.run(repo, digest).changes > 0);
   }
 
-  async putManifest(r: ManifestRecord, tag?: string): Promise<void> {
+  async putManifest(r: ManifestRecord, tag?: string, refs?: readonly Digest[]): Promise<void> {
     guarded('put manifest', () =>
       this.durable(() => {
         const id = this.ensureRepo(r.repo);
-        this.stmt.link.run(id, r.digest, r.size);
+        const now = Date.now();
+        if (refs) this.recordRefs(id, r, refs);
+        this.stmt.link.run(id, r.digest, r.size, now);
         const annotations = r.annotations ? JSON.stringify(r.annotations) : null;
-        this.stmt.putManifest.run(id, r.digest, r.mediaType, r.size, r.subject ?? null, r.artifactType ?? null, annotations);
-        if (tag !== undefined) this.stmt.putTag.run(id, tag, r.digest);
+        this.stmt.putManifest.run(id, r.digest, r.mediaType, r.size, r.subject ?? null, r.artifactType ?? null, annotations, now, refs ? 1 : 0);
+        if (tag !== undefined) this.stmt.putTag.run(id, tag, r.digest, now);
       }),
     );
+  }
+
+  // Inside the put's transaction: GC removes links in transactions too, so a reference checked
+  // here cannot vanish before the manifest that needs it commits.
+  private recordRefs(id: number, r: ManifestRecord, refs: readonly Digest[]): void {
+    for (const ref of refs) {
+      if (!this.stmt.hasRef.get(id, ref, id, ref)) {
+        throw new BosunError('REGISTRY_SERVE_MANIFEST_BLOB_UNKNOWN', `manifest references ${ref}, which "${r.repo}" does not hold`);
+      }
+    }
+    this.stmt.clearRefs.run(id, r.digest);
+    for (const ref of refs) this.stmt.addRef.run(id, r.digest, ref);
   }
 
   async getManifest(repo: string, digest: Digest): Promise<ManifestRecord | undefined> {
@@ -191,6 +221,7 @@ export class SqliteMetaStore implements MetaStore {
         if (id === undefined) return false;
         this.stmt.deleteTagsOf.run(id, digest);
         this.stmt.unlinkById.run(id, digest);
+        this.stmt.deleteRefsOf.run(id, digest);
         return this.stmt.deleteManifest.run(id, digest).changes > 0;
       }),
     );
@@ -216,11 +247,12 @@ export class SqliteMetaStore implements MetaStore {
     return guarded('list repositories', () => this.stmt.listRepos.all(page.last ?? '', page.n).map((r) => r.name));
   }
 
-  async referrers(repo: string, subject: Digest, opts: { artifactType?: string; limit: number }): Promise<Descriptor[]> {
+  async referrers(repo: string, subject: Digest, opts: { artifactType?: string; limit: number; after?: Digest }): Promise<Descriptor[]> {
+    const after = opts.after ?? '';
     const rows = guarded('list referrers', () =>
       opts.artifactType === undefined
-        ? this.stmt.referrers.all(repo, subject, opts.limit)
-        : this.stmt.referrersOfType.all(repo, subject, opts.artifactType, opts.limit),
+        ? this.stmt.referrers.all(repo, subject, after, opts.limit)
+        : this.stmt.referrersOfType.all(repo, subject, opts.artifactType, after, opts.limit),
     );
     return rows.map((row) => {
       const r = toRecord(repo, row);
@@ -254,6 +286,10 @@ export class SqliteMetaStore implements MetaStore {
 
   async listUploadIds(): Promise<string[]> {
     return guarded('list uploads', () => this.stmt.uploadIds.all().map((r) => r.id));
+  }
+
+  lifecycle(): LifecycleStore {
+    return new SqliteLifecycleStore(this.db);
   }
 
   async close(): Promise<void> {

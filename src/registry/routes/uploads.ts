@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Digest } from '../../oci/digest.js';
 import { putVerified } from '../blob-writer.js';
 import type { RegistryContext } from '../context.js';
+import { contentGuard } from '../lifecycle/content-guard.js';
 import { bodyOf, contentLength, hasBody, queryParam, repoOf, uploadRange } from '../http.js';
 import { parseDigestParam, parseName, parseUploadId } from '../names.js';
 import { parseContentRange } from '../range.js';
@@ -59,17 +60,21 @@ export async function uploadRoutes(app: FastifyInstance, opts: { ctx: RegistryCo
     if (mount !== undefined && from !== undefined) {
       const digest = parseDigestParam(mount);
       const source = parseName(from);
-      const link = (await ctx.mayMountFrom(request, source)) ? await ctx.meta.blobLink(source, digest) : undefined;
-      if (link) {
-        await ctx.meta.linkBlob(repo, digest, link.size);
-        return created(reply, repo, digest);
-      }
+      // Guarded: GC must not delete the content between the source check and the new link.
+      const mounted = (await ctx.mayMountFrom(request, source)) && (await contentGuard(ctx.blobs).use(digest, async () => {
+        const link = await ctx.meta.blobLink(source, digest);
+        if (link) await ctx.meta.linkBlob(repo, digest, link.size);
+        return link !== undefined;
+      }));
+      if (mounted) return created(reply, repo, digest);
     }
     const single = queryParam(request, 'digest');
     if (single !== undefined) {
       const digest = parseDigestParam(single);
-      const size = await putVerified(ctx.blobs, digest, bodyOf(request), contentLength(request));
-      await ctx.meta.linkBlob(repo, digest, size);
+      await contentGuard(ctx.blobs).use(digest, async () => {
+        const size = await putVerified(ctx.blobs, digest, bodyOf(request), contentLength(request));
+        await ctx.meta.linkBlob(repo, digest, size);
+      });
       return created(reply, repo, digest);
     }
     return inProgress(reply, await ctx.uploads.start(repo), 202);
