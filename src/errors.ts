@@ -120,6 +120,10 @@ export const codes = {
   VULN_IGNOREFILE_INVALID: { status: 400, meaning: 'an ignore file (.bosunignore / .trivyignore) has a malformed line', hint: 'write one id per line, optionally followed by exp:YYYY-MM-DD; # starts a comment' },
   VULN_VEX_INVALID: { status: 400, meaning: 'a VEX document is not valid OpenVEX or CycloneDX VEX JSON', hint: 'pass an OpenVEX 0.2 document or a CycloneDX 1.4-1.6 BOM with vulnerabilities[].analysis' },
   REPORT_FORMAT_UNKNOWN: { status: 400, meaning: 'the requested report format is not one bosun writes', hint: 'use table, json, sarif, cyclonedx or cosign-vuln' },
+
+  // --- registry supply-chain features: audit log, webhooks, metrics, scan on push (src/registry/{audit,webhooks,metrics,scan})
+  REGISTRY_AUDIT_CHAIN_BROKEN: { meaning: 'the registry audit log hash chain does not verify: an entry was edited, removed or reordered', hint: 'the message names the first broken entry; compare an earlier export (`bosun registry audit --format jsonl`) from that sequence number on, and treat the registry as tampered with' },
+  REGISTRY_SCAN_PULL_BLOCKED: { status: 403, meaning: 'scan.blockPullsAbove refused a manifest pull: the image has findings at or above that severity, or has no scan result and unscanned images are denied', hint: 'fix or suppress the findings and push a new image, or see GET /api/v1/scans/<repo>/<digest> for the findings' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;

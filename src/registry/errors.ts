@@ -21,6 +21,7 @@ const foreign: Partial<Record<ErrorCode, { code: string; status: number }>> = {
   // The registry reads only manifests into memory, so a limit hit is always an oversized manifest.
   LIMIT_EXCEEDED: { code: 'MANIFEST_INVALID', status: 413 },
   ABORTED: { code: 'UNKNOWN', status: 400 },
+  REGISTRY_SCAN_PULL_BLOCKED: { code: 'DENIED', status: 403 },
 };
 
 const prefix = 'REGISTRY_SERVE_';

@@ -7,6 +7,11 @@ import { defaultRegistryConfig, type RegistryConfig } from './config.js';
 import { FsBlobStore } from './blob-store/fs.js';
 import { SqliteMetaStore } from './meta-store/sqlite.js';
 import { UploadSpool } from './upload-spool.js';
+import { auditLog } from './audit/audit-log.js';
+import { metricsEndpoint } from './metrics/metrics.js';
+import { MetricsRegistry } from './metrics/metrics-registry.js';
+import { scanOnPush } from './scan/scan-on-push.js';
+import { webhooks } from './webhooks/webhooks.js';
 
 export interface OpenRegistryOptions {
   /** The data directory (layout in blob-store/paths.ts); created if missing. */
@@ -22,8 +27,15 @@ export interface OpenRegistryOptions {
  * The features a configuration turns on, in the order their hooks must run (access control
  * first). Each feature module exports a factory taking its config section.
  */
-function extensionsFor(_config: RegistryConfig): RegistryExtension[] {
-  return [];
+function extensionsFor(config: RegistryConfig): RegistryExtension[] {
+  // Shared by the features below: each registers its own metrics; /metrics renders them all.
+  const metrics = new MetricsRegistry();
+  return [
+    auditLog(config.audit, { metrics }),
+    webhooks(config.webhooks, { metrics }),
+    scanOnPush(config.scan, { metrics }),
+    metricsEndpoint(config.metrics, metrics),
+  ];
 }
 
 export interface OpenedRegistry {

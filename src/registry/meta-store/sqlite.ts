@@ -62,6 +62,11 @@ export class SqliteMetaStore implements MetaStore {
     this.stmt = this.prepare();
   }
 
+  /** The open connection, for feature stores with tables in meta.db (see shared-db.ts). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
   private migrate(): void {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
