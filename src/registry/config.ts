@@ -48,7 +48,7 @@ const configSchema = z
     metrics: z
       .object({
         enabled: z.boolean().default(false),
-        path: z.string().regex(/^\/[A-Za-z0-9._~\/-]{0,200}$/).refine((p) => !p.startsWith('/v2'), 'must not be under /v2').default('/metrics'),
+        path: z.string().regex(/^\/[A-Za-z0-9._~/-]{0,200}$/).refine((p) => !p.startsWith('/v2'), 'must not be under /v2').default('/metrics'),
       })
       .strict()
       .prefault({}),
