@@ -61,7 +61,7 @@ test('metrics: /metrics serves counts by method/route/status, durations, bytes a
   const image = await imageManifest(app, 'team/app');
   // Every answer body the registry sends from here on, to check the bytes-served counter.
   const answers: Buffer[] = [];
-  const send = async (opts: Parameters<typeof app.inject>[0]) => {
+  const send = async (opts: { method: 'GET'; url: string }) => {
     const r = await app.inject(opts);
     answers.push(r.rawPayload);
     return r;
