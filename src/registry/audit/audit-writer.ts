@@ -26,20 +26,35 @@ function cut(v: string | undefined): string | null {
 /** The audit record of an event, or undefined for events the log does not keep (scans). */
 export function auditRecordOf(event: RegistryEvent & { time: Date }): AuditRecord | undefined {
   if (event.type === 'scan') return undefined;
-  const { actor } = event;
-  const base = { time: event.time.toISOString(), actorKind: actor.kind, actor: cut(actor.name), ip: cut(actor.ip) };
-  const none = { repo: null, digest: null, tag: null };
+  // One literal with every field, so each record has the same shape (this runs per pull).
+  const r: AuditRecord = {
+    time: event.time.toISOString(), action: event.type, outcome: 'ok', actorKind: event.actor.kind, actor: cut(event.actor.name),
+    ip: cut(event.actor.ip), repo: null, digest: null, tag: null, detail: null,
+  };
   switch (event.type) {
     case 'push':
     case 'pull':
-      return { ...base, action: event.type, outcome: 'ok', repo: event.repo, digest: event.digest, tag: cut(event.tag), detail: cut(event.mediaType) };
+      r.repo = event.repo;
+      r.digest = event.digest;
+      r.tag = cut(event.tag);
+      r.detail = cut(event.mediaType);
+      break;
     case 'delete':
-      return { ...base, action: 'delete', outcome: 'ok', repo: event.repo, digest: cut(event.digest), tag: cut(event.tag), detail: null };
+      r.repo = event.repo;
+      r.digest = cut(event.digest);
+      r.tag = cut(event.tag);
+      break;
     case 'login':
-      return { ...base, ...none, action: 'login', outcome: event.ok ? 'ok' : 'failed', detail: cut(event.reason) };
+      r.outcome = event.ok ? 'ok' : 'failed';
+      r.detail = cut(event.reason);
+      break;
     case 'denied':
-      return { ...base, ...none, repo: cut(event.repo), action: 'denied', outcome: 'denied', detail: cut(`${event.action}: ${event.reason}`) };
+      r.outcome = 'denied';
+      r.repo = cut(event.repo);
+      r.detail = cut(`${event.action}: ${event.reason}`);
+      break;
   }
+  return r;
 }
 
 /**
@@ -53,6 +68,7 @@ export class AuditWriter {
   private pending: AuditRecord[] = [];
   private dropped = 0;
   private timer: NodeJS.Timeout | undefined;
+  private timerIsNow = false;
   private flushing: Promise<void> | undefined;
 
   constructor(private readonly store: AuditStore, private readonly opts: AuditWriterOptions) {}
@@ -78,8 +94,9 @@ export class AuditWriter {
   }
 
   private schedule(ms: number): void {
-    if (this.timer && ms > 0) return;
+    if (this.timer && (ms > 0 || this.timerIsNow)) return;
     if (this.timer) clearTimeout(this.timer);
+    this.timerIsNow = ms === 0;
     this.timer = setTimeout(() => void this.flush(), ms);
     this.timer.unref();
   }

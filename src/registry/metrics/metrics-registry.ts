@@ -43,7 +43,13 @@ function num(v: number): string {
   return Number.isNaN(v) ? 'NaN' : String(v);
 }
 
-const key = (labels: Labels): string => labelText(labels);
+// Series key on the hot path: values in the caller's key order, without escaping or sorting
+// (a call site always passes the same keys); rendering does the exact formatting.
+function key(labels: Labels): string {
+  let k = '';
+  for (const name in labels) k += `${name}\u0000${labels[name]}\u0001`;
+  return k;
+}
 
 class CounterFamily implements Family, Counter {
   readonly type = 'counter';

@@ -18,6 +18,15 @@ const durationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0
  */
 export function routeLabel(template: string | undefined): string {
   if (template === undefined) return 'unmatched';
+  let label = labels.get(template);
+  if (label === undefined) labels.set(template, (label = labelOf(template)));
+  return label;
+}
+
+// Route templates are a fixed set (the app's routes), so this map stays small.
+const labels = new Map<string, string>();
+
+function labelOf(template: string): string {
   return template.replace(/^\/v2\/_\//, '/v2/{name}/').replace(/:([A-Za-z0-9_]+)/g, '{$1}').replace(/\*$/, '{path}');
 }
 
@@ -49,20 +58,25 @@ export function metricsEndpoint(config: MetricsConfig, metrics: MetricsRegistry)
     const events = metrics.counter('bosun_registry_events_total', 'Registry events by type (push, pull and delete of manifests, login, denied, scan).');
     metrics.gauge('process_resident_memory_bytes', 'Resident memory size in bytes.', () => process.memoryUsage.rss());
     const marks = new WeakMap<FastifyRequest, Mark>();
-    app.addHook('onRequest', async (request) => {
+    // Callback hooks, not async ones: they run on every request and cost less.
+    app.addHook('onRequest', (request, _reply, done) => {
       const sock = request.raw.socket as { bytesRead?: number; bytesWritten?: number } | undefined;
       marks.set(request, { start: process.hrtime.bigint(), read: sock?.bytesRead ?? 0, written: sock?.bytesWritten ?? 0 });
+      done();
     });
-    app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    app.addHook('onResponse', (request: FastifyRequest, reply: FastifyReply, done) => {
       const mark = marks.get(request);
-      if (!mark) return;
+      if (mark) record(request, reply, mark);
+      done();
+    });
+    function record(request: FastifyRequest, reply: FastifyReply, mark: Mark): void {
       const labels = { method: request.method, route: routeLabel(request.routeOptions.url), status: String(reply.statusCode) };
       requests.inc(labels);
       duration.observe({ method: labels.method, route: labels.route }, Number(process.hrtime.bigint() - mark.start) / 1e9);
       const sock = request.raw.socket as { bytesRead?: number; bytesWritten?: number } | undefined;
       received.inc({}, bytesOf(request.headers['content-length'], (sock?.bytesRead ?? 0) - mark.read));
       if (request.method !== 'HEAD') sent.inc({}, bytesOf(reply.getHeader('content-length'), (sock?.bytesWritten ?? 0) - mark.written));
-    });
+    }
     const off = ctx.events.on((event) => events.inc({ type: event.type }));
     app.addHook('onClose', async () => off());
     app.get(config.path, async (_request, reply) => reply.type('text/plain; version=0.0.4; charset=utf-8').send(metrics.render()));

@@ -40,7 +40,7 @@ export function scanRoutes(app: FastifyInstance, ctx: RegistryContext, store: Sc
     if (candidate.kind === 'image') return reply.send({ ...head, kind: 'image', ...publicView(await store.get(repo, digest)) });
     const children = [];
     for (const child of candidate.children) {
-      const r = await store.get(repo, child);
+      const r = await store.status(repo, child);
       children.push({ digest: child, status: r?.status ?? 'unscanned', ...(r?.summary ? { summary: r.summary } : {}) });
     }
     return reply.send({ ...head, kind: 'index', children });

@@ -31,6 +31,8 @@ export interface ScanRecord {
 export interface ScanStore {
   put(record: ScanRecord): Promise<void>;
   get(repo: string, digest: string): Promise<ScanRecord | undefined>;
+  /** Status and summary only, without the report: what the pull check reads on every GET. */
+  status(repo: string, digest: string): Promise<Pick<ScanRecord, 'status' | 'summary'> | undefined>;
 }
 
 interface Row {
@@ -63,6 +65,7 @@ export class SqliteScanStore implements ScanStore {
       put: db.prepare<[string, string, string, string, string | null, string | null, string | null, string | null, string | null]>(
         `INSERT OR REPLACE INTO scans (repo, digest, status, updated_at, summary, report, reason, sbom_digest, report_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
+      status: db.prepare<[string, string], Pick<Row, 'status' | 'summary'>>('SELECT status, summary FROM scans WHERE repo = ? AND digest = ?'),
       get: db.prepare<[string, string], Row>('SELECT status, updated_at, summary, report, reason, sbom_digest, report_digest FROM scans WHERE repo = ? AND digest = ?'),
     };
   }
@@ -76,6 +79,12 @@ export class SqliteScanStore implements ScanStore {
     }
     const summary = r.summary ? JSON.stringify(r.summary) : null;
     guarded('write', () => this.stmt.put.run(r.repo, r.digest, r.status, r.updatedAt, summary, report, reason, r.sbomDigest ?? null, r.reportDigest ?? null));
+  }
+
+  async status(repo: string, digest: string): Promise<Pick<ScanRecord, 'status' | 'summary'> | undefined> {
+    const row = guarded('read', () => this.stmt.status.get(repo, digest));
+    if (!row) return undefined;
+    return { status: row.status, ...(row.summary !== null ? { summary: JSON.parse(row.summary) as ScanReport['summary'] } : {}) };
   }
 
   async get(repo: string, digest: string): Promise<ScanRecord | undefined> {

@@ -3,7 +3,7 @@ import { limits } from '../../oci/limits.js';
 import { severityLevels, type SeverityLevel } from '../../vuln/match/finding.js';
 import type { RegistryContext } from '../context.js';
 import type { ManifestRecord } from '../meta-store/meta-store.js';
-import { scanCandidate } from './candidate.js';
+import { scanCandidate, type ScanCandidate } from './candidate.js';
 import type { ScanStore } from './scan-store.js';
 import { manifestBytes } from './store-image.js';
 
@@ -17,6 +17,20 @@ export type Verdict = { allowed: true } | { allowed: false; reason: string };
 
 const allowed: Verdict = { allowed: true };
 
+// What kind of manifest a digest is never changes, so the pull check parses each manifest once.
+const kinds = new Map<string, ScanCandidate>();
+const maxKinds = 10_000;
+
+async function candidateOf(ctx: RegistryContext, digest: Digest): Promise<ScanCandidate> {
+  let c = kinds.get(digest);
+  if (!c) {
+    c = scanCandidate(await manifestBytes(ctx, digest));
+    if (kinds.size >= maxKinds) kinds.clear();
+    kinds.set(digest, c);
+  }
+  return c;
+}
+
 /** Unsuppressed findings at or above `threshold`, by severity, highest first (zero counts left out). */
 export function countsAtOrAbove(summary: Partial<Record<SeverityLevel, number>>, threshold: SeverityLevel): Array<[SeverityLevel, number]> {
   const from = severityLevels.indexOf(threshold);
@@ -28,7 +42,7 @@ export function countsAtOrAbove(summary: Partial<Record<SeverityLevel, number>>,
 }
 
 async function imageVerdict(ctx: RegistryContext, store: ScanStore, rule: PullRule, repo: string, digest: Digest): Promise<Verdict> {
-  const scan = await store.get(repo, digest);
+  const scan = await store.status(repo, digest);
   if (scan?.status === 'done') {
     const over = countsAtOrAbove(scan.summary ?? {}, rule.threshold);
     if (over.length === 0) return allowed;
@@ -47,7 +61,7 @@ async function imageVerdict(ctx: RegistryContext, store: ScanStore, rule: PullRu
  */
 export async function pullVerdict(ctx: RegistryContext, store: ScanStore, rule: PullRule, record: ManifestRecord, depth = 0): Promise<Verdict> {
   if (record.subject) return allowed;
-  const candidate = scanCandidate(await manifestBytes(ctx, record.digest));
+  const candidate = await candidateOf(ctx, record.digest);
   if (candidate.kind === 'skip') return allowed;
   if (candidate.kind === 'image') return imageVerdict(ctx, store, rule, record.repo, record.digest);
   if (depth >= 2) return allowed;
