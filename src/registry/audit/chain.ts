@@ -40,24 +40,33 @@ const CANONICAL_VERSION = 1;
  * and an outside verifier can rebuild it in any language (docs/registry.md, Audit log).
  */
 export function canonicalBytes(e: Omit<AuditEntry, 'hash'>): Buffer {
-  const fields = [CANONICAL_VERSION, e.seq, e.time, e.action, e.outcome, e.actorKind, e.actor, e.ip, e.repo, e.digest, e.tag, e.detail, e.prev];
-  return Buffer.from(JSON.stringify(fields), 'utf8');
+  return Buffer.from(canonicalText(e), 'utf8');
+}
+
+function canonicalText(e: Omit<AuditEntry, 'hash'>): string {
+  return JSON.stringify([CANONICAL_VERSION, e.seq, e.time, e.action, e.outcome, e.actorKind, e.actor, e.ip, e.repo, e.digest, e.tag, e.detail, e.prev]);
 }
 
 export function entryHash(e: Omit<AuditEntry, 'hash'>): string {
-  return createHash('sha256').update(canonicalBytes(e)).digest('hex');
+  return createHash('sha256').update(canonicalText(e), 'utf8').digest('hex');
 }
 
 /** Places records after `head` (undefined for an empty log): assigns seq, prev and hash. */
 export function chainRecords(head: { seq: number; hash: string } | undefined, records: readonly AuditRecord[]): AuditEntry[] {
   let seq = head?.seq ?? 0;
   let prev = head?.hash ?? GENESIS_HASH;
-  return records.map((r) => {
-    const unhashed = { ...r, seq: ++seq, prev };
-    const entry = { ...unhashed, hash: entryHash(unhashed) };
-    prev = entry.hash;
-    return entry;
-  });
+  const out: AuditEntry[] = [];
+  for (const r of records) {
+    // Every field spelled out: one object shape, and nothing unexpected reaches the hash.
+    const e: AuditEntry = {
+      seq: ++seq, time: r.time, action: r.action, outcome: r.outcome, actorKind: r.actorKind, actor: r.actor, ip: r.ip,
+      repo: r.repo, digest: r.digest, tag: r.tag, detail: r.detail, prev, hash: '',
+    };
+    e.hash = entryHash(e);
+    prev = e.hash;
+    out.push(e);
+  }
+  return out;
 }
 
 /** The first place the chain does not hold. */
