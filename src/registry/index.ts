@@ -11,7 +11,7 @@ export type { ManifestRecord, MetaStore, Page, UploadRecord } from './meta-store
 export { SqliteMetaStore } from './meta-store/sqlite.js';
 export { openRegistry, parseAddr, serveRegistry, type OpenedRegistry, type OpenRegistryOptions, type ServeRegistryOptions } from './serve.js';
 export { UploadSpool } from './upload-spool.js';
-export { auditLog, runAudit, verifyAuditLog, exportAuditLog, SqliteAuditStore, GENESIS_HASH, type AuditConfig, type AuditEntry, type AuditStore, type AuditVerification } from './audit/index.js';
+export { auditLog, runAudit, verifyAuditLog, exportAuditLog, SqliteAuditStore, GENESIS_HASH, type AuditConfig, type AuditEntry as RegistryAuditEntry, type AuditStore, type AuditVerification } from './audit/index.js';
 export { MetricsRegistry, metricsEndpoint, type MetricsConfig } from './metrics/index.js';
 export { scanOnPush, SqliteScanStore, type ScanConfig, type ScanRecord, type ScanStore } from './scan/index.js';
 export { signBody, signatureHeader, toCloudEvent, webhooks, type CloudEvent, type WebhookConfig } from './webhooks/index.js';
