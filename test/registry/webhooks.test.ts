@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseRegistryConfig } from '../../src/registry/config.js';
 import { MetricsRegistry } from '../../src/registry/metrics/metrics-registry.js';
-import type { CloudEvent } from '../../src/registry/webhooks/cloud-event.js';
+import type { RegistryEvent } from '../../src/registry/events.js';
+import { toCloudEvent, type CloudEvent } from '../../src/registry/webhooks/cloud-event.js';
 import { WebhookDispatcher, type WebhookEndpoint } from '../../src/registry/webhooks/dispatcher.js';
 import { webhooks } from '../../src/registry/webhooks/webhooks.js';
 import { serve } from '../helpers/http-server.js';
@@ -155,3 +156,22 @@ test('webhooks config: refuses non-HTTP URLs and unreadable secrets', async () =
   const config = parseRegistryConfig({ webhooks: [{ url: 'http://127.0.0.1:9/', secretFile: '/nonexistent/secret' }] }).webhooks;
   await assert.rejects(makeApp({ extensions: [webhooks(config, { metrics: new MetricsRegistry() })] }), { code: 'REGISTRY_CONFIG_INVALID' });
 });
+
+const actor = { name: 'ci', kind: 'robot' as const, ip: '10.1.2.3' };
+const dg = `sha256:${'a'.repeat(64)}` as const;
+const cloudEvents: Array<{ name: string; event: RegistryEvent; type?: string; subject?: string; data?: Record<string, unknown> }> = [
+  { name: 'push of a referrer', event: { type: 'push', actor, repo: 'r', digest: dg, mediaType: 'm', size: 3, subject: dg }, type: 'dev.bosun.registry.push', subject: `r@${dg}`, data: { repository: 'r', digest: dg, mediaType: 'm', size: 3, subject: dg, actor: { kind: 'robot', name: 'ci' } } },
+  { name: 'delete by digest', event: { type: 'delete', actor, repo: 'r', digest: dg }, type: 'dev.bosun.registry.delete', subject: `r@${dg}`, data: { repository: 'r', digest: dg, actor: { kind: 'robot', name: 'ci' } } },
+  { name: 'scan done', event: { type: 'scan', repo: 'r', digest: dg, status: 'done', summary: { HIGH: 1, total: 1 } }, type: 'dev.bosun.registry.scan', subject: `r@${dg}`, data: { repository: 'r', digest: dg, status: 'done', summary: { HIGH: 1, total: 1 } } },
+  { name: 'scan failed', event: { type: 'scan', repo: 'r', digest: dg, status: 'failed', summary: {}, reason: 'boom' }, type: 'dev.bosun.registry.scan', subject: `r@${dg}`, data: { repository: 'r', digest: dg, status: 'failed', summary: {}, reason: 'boom' } },
+  { name: 'pull (audit only)', event: { type: 'pull', actor, repo: 'r', digest: dg, mediaType: 'm' } },
+  { name: 'login (audit only)', event: { type: 'login', actor, ok: true } },
+];
+for (const c of cloudEvents) {
+  test(`cloud event: ${c.name}`, () => {
+    const ce = toCloudEvent({ ...c.event, time: new Date(0) }, 'urn:x');
+    if (!c.type) return assert.equal(ce, undefined);
+    assert.deepEqual({ ...ce, id: 'x' }, { specversion: '1.0', id: 'x', source: 'urn:x', type: c.type, time: '1970-01-01T00:00:00.000Z', subject: c.subject, datacontenttype: 'application/json', data: c.data });
+    assert.ok(!JSON.stringify(ce).includes('10.1.2.3'), 'no IP addresses in webhooks');
+  });
+}

@@ -42,10 +42,11 @@ async function onPush(ctx: RegistryContext, queue: ScanQueue, store: ScanStore, 
   if (event.subject) return;
   if (scanCandidate(await manifestBytes(ctx, event.digest)).kind !== 'image') return;
   const job = { repo: event.repo, digest: event.digest };
-  const queued = queue.enqueue(job);
+  if (queue.has(job)) return;
+  // Recorded before the job can start, so its own `running` is never overwritten by this.
   const updatedAt = new Date().toISOString();
-  if (queued === 'queued') await store.put({ ...job, status: 'queued', updatedAt });
-  if (queued === 'full') await store.put({ ...job, status: 'dropped', updatedAt, reason: 'the scan queue was full' });
+  await store.put({ ...job, status: 'queued', updatedAt });
+  if (queue.enqueue(job) === 'full') await store.put({ ...job, status: 'dropped', updatedAt, reason: 'the scan queue was full' });
 }
 
 function blockPulls(app: Parameters<RegistryExtension>[0], ctx: RegistryContext, store: ScanStore, rule: PullRule): void {

@@ -34,6 +34,11 @@ export class ScanQueue {
     return this.waiting.length + this.running.size;
   }
 
+  /** Whether the job is waiting or running. */
+  has(job: ScanJob): boolean {
+    return this.keys.has(`${job.repo}@${job.digest}`);
+  }
+
   enqueue(job: ScanJob): 'queued' | 'duplicate' | 'full' {
     const key = `${job.repo}@${job.digest}`;
     if (this.keys.has(key)) return 'duplicate';
