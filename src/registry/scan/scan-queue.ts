@@ -24,7 +24,10 @@ export class ScanQueue {
   private readonly waiting: ScanJob[] = [];
   private readonly keys = new Set<string>();
   private readonly running = new Set<Promise<void>>();
-  private readonly stop = new AbortController();
+  private stopped = false;
+  // Per-job controllers (aborted on close or timeout) rather than AbortSignal.any over a
+  // long-lived signal.
+  private readonly controllers = new Set<AbortController>();
   private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly run: (job: ScanJob, signal: AbortSignal) => Promise<void>, private readonly opts: ScanQueueOptions) {}
@@ -42,7 +45,7 @@ export class ScanQueue {
   enqueue(job: ScanJob): 'queued' | 'duplicate' | 'full' {
     const key = `${job.repo}@${job.digest}`;
     if (this.keys.has(key)) return 'duplicate';
-    if (this.stop.signal.aborted || this.waiting.length >= this.opts.size) return 'full';
+    if (this.stopped || this.waiting.length >= this.opts.size) return 'full';
     this.keys.add(key);
     this.waiting.push(job);
     this.pump();
@@ -56,18 +59,23 @@ export class ScanQueue {
   }
 
   async close(): Promise<void> {
-    this.stop.abort();
+    this.stopped = true;
+    for (const ac of this.controllers) ac.abort();
     for (const j of this.waiting.splice(0)) this.keys.delete(`${j.repo}@${j.digest}`);
     await Promise.allSettled([...this.running]);
   }
 
   private pump(): void {
-    while (!this.stop.signal.aborted && this.running.size < this.opts.concurrency && this.waiting.length > 0) {
+    while (!this.stopped && this.running.size < this.opts.concurrency && this.waiting.length > 0) {
       const job = this.waiting.shift()!;
-      const signal = AbortSignal.any([this.stop.signal, AbortSignal.timeout(this.opts.timeoutMs)]);
-      const p: Promise<void> = this.run(job, signal)
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(), this.opts.timeoutMs);
+      this.controllers.add(ac);
+      const p: Promise<void> = this.run(job, ac.signal)
         .catch((err: unknown) => this.opts.logger?.error({ err, repo: job.repo, digest: job.digest }, 'scan job failed unexpectedly'))
         .finally(() => {
+          clearTimeout(timer);
+          this.controllers.delete(ac);
           this.running.delete(p);
           this.keys.delete(`${job.repo}@${job.digest}`);
           this.pump();

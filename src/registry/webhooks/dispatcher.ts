@@ -55,7 +55,9 @@ export class WebhookDispatcher {
   private readonly queue: Delivery[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly abort = new AbortController();
+  // One controller per attempt (not AbortSignal.any over a long-lived signal, which keeps
+  // every composite alive): close() aborts those in flight.
+  private readonly attempts = new Set<AbortController>();
   private waiting = 0;
   private closed = false;
   private readonly queueSize: number;
@@ -93,7 +95,7 @@ export class WebhookDispatcher {
     this.timers.clear();
     this.queue.length = 0;
     this.waiting = 0;
-    this.abort.abort();
+    for (const ac of this.attempts) ac.abort();
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -140,15 +142,21 @@ export class WebhookDispatcher {
   private async attempt(d: Delivery): Promise<{ ok: true } | { ok: false; retry: boolean; why: string }> {
     const headers: Record<string, string> = { 'content-type': 'application/cloudevents+json; charset=utf-8', 'user-agent': 'bosun-registry' };
     if (d.endpoint.secret) headers[signatureHeader] = signBody(d.endpoint.secret, d.body);
+    const ac = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => ((timedOut = true), ac.abort()), d.endpoint.timeoutMs);
+    this.attempts.add(ac);
     try {
-      const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(d.endpoint.timeoutMs)]);
-      const res = await fetch(d.endpoint.url, { method: 'POST', headers, body: d.body, redirect: 'manual', signal });
+      const res = await fetch(d.endpoint.url, { method: 'POST', headers, body: d.body, redirect: 'manual', signal: ac.signal });
       // The answer's body is not needed; cancelling frees the connection without reading it.
       await res.body?.cancel().catch(() => {});
       if (res.status >= 200 && res.status < 300) return { ok: true };
       return { ok: false, retry: isRetryable(res.status), why: `HTTP ${res.status}` };
     } catch (err) {
-      return { ok: false, retry: true, why: (err as Error).name === 'TimeoutError' ? 'timeout' : (err as Error).message.slice(0, 200) };
+      return { ok: false, retry: true, why: timedOut ? 'timeout' : (err as Error).message.slice(0, 200) };
+    } finally {
+      clearTimeout(timer);
+      this.attempts.delete(ac);
     }
   }
 }
