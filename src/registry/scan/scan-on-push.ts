@@ -10,7 +10,6 @@ import type { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { parseReference } from '../names.js';
 import type { sbomArtifactTypes } from './attach.js';
 import { scanCandidate } from './candidate.js';
-import { runScanJob } from './scan-image.js';
 import { ScanQueue } from './scan-queue.js';
 import { scanRoutes } from './scan-routes.js';
 import { SqliteScanStore, type ScanStore } from './scan-store.js';
@@ -71,8 +70,11 @@ function blockPulls(app: Parameters<RegistryExtension>[0], ctx: RegistryContext,
  * (REGISTRY_SCAN_PULL_BLOCKED, 403 DENIED). `onStart` receives the running feature.
  */
 export function scanOnPush(config: ScanConfig, deps: { metrics: MetricsRegistry; onStart?: (handle: ScanHandle) => void }): RegistryExtension {
-  return (app, ctx) => {
+  return async (app, ctx) => {
     if (!config.enabled) return;
+    // The scanner (catalogers, matcher, advisory db) loads only when scanning is on, so a
+    // registry without it starts as fast as before.
+    const { runScanJob } = await import('./scan-image.js');
     const store = new SqliteScanStore(sqliteDatabaseOf(ctx.meta, 'scan on push'));
     const jobDeps = { ctx, store, offline: config.offline, sbomFormat: config.sbomFormat, attach: config.attach, logger: app.log, ...(config.dbDir !== undefined ? { dbDir: config.dbDir } : {}) };
     const queue = new ScanQueue((job, signal) => runScanJob(jobDeps, job, signal), { size: config.queueSize, concurrency: config.concurrency, timeoutMs: config.timeout * 1000, logger: app.log });
