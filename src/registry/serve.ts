@@ -27,13 +27,13 @@ export interface OpenRegistryOptions {
  * The features a configuration turns on, in the order their hooks must run (access control
  * first). Each feature module exports a factory taking its config section.
  */
-function extensionsFor(config: RegistryConfig): RegistryExtension[] {
+function extensionsFor(config: RegistryConfig, dataDir: string): RegistryExtension[] {
   // Shared by the features below: each registers its own metrics; /metrics renders them all.
   const metrics = new MetricsRegistry();
   return [
-    auditLog(config.audit, { metrics }),
+    auditLog(config.audit, { metrics, dataDir }),
     webhooks(config.webhooks, { metrics }),
-    scanOnPush(config.scan, { metrics }),
+    scanOnPush(config.scan, { metrics, dataDir }),
     metricsEndpoint(config.metrics, metrics),
   ];
 }
@@ -53,7 +53,7 @@ export async function openRegistry(opts: OpenRegistryOptions): Promise<OpenedReg
   const blobs = await new FsBlobStore(join(opts.dataDir, 'store')).open(staleMs);
   const spool = await new UploadSpool(join(opts.dataDir, 'uploads')).open();
   const meta = new SqliteMetaStore(join(opts.dataDir, 'meta.db'));
-  const extensions = extensionsFor(opts.config ?? defaultRegistryConfig());
+  const extensions = extensionsFor(opts.config ?? defaultRegistryConfig(), opts.dataDir);
   const { app, context } = await buildRegistryApp({ blobs, meta, spool, extensions, ...(opts.logger ? { logger: opts.logger } : {}) });
   const cleanedUploads = await context.uploads.cleanStale(staleMs);
   return {

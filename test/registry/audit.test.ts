@@ -14,7 +14,11 @@ import { AuditWriter } from '../../src/registry/audit/audit-writer.js';
 import { entryHash, GENESIS_HASH, type AuditEntry, type AuditRecord } from '../../src/registry/audit/chain.js';
 import { SqliteAuditStore } from '../../src/registry/audit/sqlite-audit-store.js';
 import { parseRegistryConfig } from '../../src/registry/config.js';
+import { buildRegistryApp } from '../../src/registry/app.js';
+import { MemoryBlobStore } from '../../src/registry/blob-store/memory.js';
+import type { MetaStore } from '../../src/registry/meta-store/meta-store.js';
 import { SqliteMetaStore } from '../../src/registry/meta-store/sqlite.js';
+import { UploadSpool } from '../../src/registry/upload-spool.js';
 import { MetricsRegistry } from '../../src/registry/metrics/metrics-registry.js';
 import { openRegistry } from '../../src/registry/serve.js';
 import { imageManifest, makeApp, putManifest } from './helpers.js';
@@ -217,4 +221,22 @@ test('bosun registry audit: exports, filters by --since, verifies, and exits 2 n
   assert.equal(broken.status, 2);
   assert.match(broken.stderr, /REGISTRY_AUDIT_CHAIN_BROKEN/);
   assert.match(broken.stdout, /BROKEN at entry 2:/);
+});
+
+test('audit log on another metadata backend: kept in <dataDir>/meta.db', async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'bosun-audit-other-'));
+  const inner = new SqliteMetaStore(':memory:');
+  // Stands for PostgreSQL (which needs a server): a MetaStore that is not the SQLite class.
+  const other = new Proxy(inner, { getPrototypeOf: () => Object.prototype }) as MetaStore;
+  assert.ok(!(other instanceof SqliteMetaStore));
+  const spool = await new UploadSpool(join(dataDir, 'uploads')).open();
+  const { app } = await buildRegistryApp({ blobs: new MemoryBlobStore(), meta: other, spool, extensions: [auditLog({ enabled: true, flushMs: 10, batchSize: 10, maxPending: 10 }, { metrics: new MetricsRegistry(), dataDir })] });
+  const image = await imageManifest(app, 'team/app');
+  assert.equal((await putManifest(app, 'team/app', 'v1', image.raw)).statusCode, 201);
+  await app.close();
+  const local = new SqliteMetaStore(join(dataDir, 'meta.db'));
+  const entries = await new SqliteAuditStore(local.database).list({ afterSeq: 0, limit: 10 });
+  assert.deepEqual(entries.map((e) => [e.action, e.digest]), [['push', image.digest]]);
+  await local.close();
+  await inner.close();
 });
