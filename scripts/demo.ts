@@ -121,7 +121,8 @@ function freePort(): Promise<number> {
 }
 
 async function waitForRegistry(p: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  // Up to 60 s: a loaded CI machine has taken over 10 s just to load and transpile the server.
+  for (let i = 0; i < 600; i++) {
     // any HTTP answer means it listens (with auth on, /v2/ answers 401)
     const ok = await fetch(`http://127.0.0.1:${p}/v2/`).then(() => true, () => false);
     if (ok) return;

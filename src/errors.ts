@@ -146,6 +146,10 @@ export const codes = {
   // --- registry lifecycle: garbage collection and retention (`bosun registry gc|retention`)
   REGISTRY_GC_BUSY: { meaning: 'another live process (a registry server, gc or retention run) owns the data directory', hint: 'stop the server and run the command again, or let the server do it: set gc.every / retention.every in registry.yaml' },
   REGISTRY_GC_UNSUPPORTED: { meaning: 'the registry metadata store cannot run garbage collection or retention', hint: 'use the SQLite metadata store (the default)' },
+
+  // --- registry supply-chain features: audit log, webhooks, metrics, scan on push (src/registry/{audit,webhooks,metrics,scan})
+  REGISTRY_AUDIT_CHAIN_BROKEN: { meaning: 'the registry audit log hash chain does not verify: an entry was edited, removed or reordered', hint: 'the message names the first broken entry; compare an earlier export (`bosun registry audit --format jsonl`) from that sequence number on, and treat the registry as tampered with' },
+  REGISTRY_SCAN_PULL_BLOCKED: { status: 403, meaning: 'scan.blockPullsAbove refused a manifest pull: the image has findings at or above that severity, or has no scan result and unscanned images are denied', hint: 'fix or suppress the findings and push a new image, or see GET /api/v1/scans/<repo>/<digest> for the findings' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;

@@ -15,6 +15,7 @@ const bucketSchema = z
   })
   .strict();
 import { gcConfigSchema, retentionConfigSchema } from './lifecycle/config-schema.js';
+import { severityLevels } from '../vuln/match/finding.js';
 
 // registry.yaml: one top-level key per feature. A feature adds its own section (a zod object
 // with defaults) here and reads it from `RegistryConfig`; unknown keys are refused so a typo
@@ -77,6 +78,64 @@ const configSchema = z
     gc: gcConfigSchema.prefault({}),
     /** Tag retention rules (lifecycle/config-schema.ts). */
     retention: retentionConfigSchema.prefault({}),
+    /** Hash-chained audit log in meta.db (src/registry/audit); on by default. */
+    audit: z
+      .object({
+        enabled: z.boolean().default(true),
+        flushMs: z.number().int().min(1).max(60_000).default(200),
+        batchSize: z.number().int().min(1).max(10_000).default(500),
+        maxPending: z.number().int().min(1).max(10_000_000).default(100_000),
+      })
+      .strict()
+      .prefault({}),
+    /** CloudEvents POSTed on push, delete and scan completion (src/registry/webhooks). */
+    webhooks: z
+      .array(
+        z
+          .object({
+            url: z.url({ protocol: /^https?$/ }),
+            events: z.array(z.enum(['push', 'delete', 'scan'])).min(1).default(['push', 'delete', 'scan']),
+            /** File holding the HMAC-SHA256 key; the signature goes in `X-Bosun-Signature-256`. */
+            secretFile: z.string().optional(),
+            /** Seconds per delivery attempt. */
+            timeout: z.number().positive().max(120).default(5),
+            /** Attempts per event, the first included. */
+            maxAttempts: z.number().int().min(1).max(10).default(5),
+          })
+          .strict(),
+      )
+      .max(32)
+      .default([]),
+    /** Prometheus text exposition (src/registry/metrics); off by default (docs/registry.md says why). */
+    metrics: z
+      .object({
+        enabled: z.boolean().default(false),
+        path: z.string().regex(/^\/[A-Za-z0-9._~/-]{0,200}$/).refine((p) => !p.startsWith('/v2'), 'must not be under /v2').default('/metrics'),
+      })
+      .strict()
+      .prefault({}),
+    /** SBOM + vulnerability scan of pushed images (src/registry/scan); off by default. */
+    scan: z
+      .object({
+        enabled: z.boolean().default(false),
+        /** Advisory database directory; default bosun's (`bosun db update`). */
+        dbDir: z.string().optional(),
+        /** Never update the advisory database from the network (scan with what is there). */
+        offline: z.boolean().default(false),
+        queueSize: z.number().int().min(1).max(100_000).default(100),
+        concurrency: z.number().int().min(1).max(8).default(1),
+        /** Seconds one scan may take. */
+        timeout: z.number().positive().max(86_400).default(600),
+        sbomFormat: z.enum(['cyclonedx-json', 'spdx-json']).default('cyclonedx-json'),
+        /** Push the SBOM and the report as referrers of the image. */
+        attach: z.boolean().default(true),
+        /** Refuse manifest GETs of images with findings at or above this severity. */
+        blockPullsAbove: z.enum(severityLevels).optional(),
+        /** With blockPullsAbove: what a GET of an image without a finished scan gets. */
+        unscanned: z.enum(['allow', 'deny']).default('allow'),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

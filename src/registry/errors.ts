@@ -32,6 +32,7 @@ const foreign: Partial<Record<ErrorCode, { code: string; status: number }>> = {
   REGISTRY_AUTH_SCOPE_INVALID: { code: 'UNSUPPORTED', status: 400 },
   REGISTRY_TAG_IMMUTABLE: { code: 'DENIED', status: 403 },
   REGISTRY_RATE_LIMITED: { code: 'TOOMANYREQUESTS', status: 429 },
+  REGISTRY_SCAN_PULL_BLOCKED: { code: 'DENIED', status: 403 },
 };
 
 const prefix = 'REGISTRY_SERVE_';

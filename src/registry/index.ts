@@ -34,3 +34,7 @@ export {
   type RetentionReport,
   type RetentionRule,
 } from './lifecycle/index.js';
+export { auditLog, runAudit, verifyAuditLog, exportAuditLog, SqliteAuditStore, GENESIS_HASH, type AuditConfig, type AuditEntry as RegistryAuditEntry, type AuditStore, type AuditVerification } from './audit/index.js';
+export { MetricsRegistry, metricsEndpoint, type MetricsConfig } from './metrics/index.js';
+export { scanOnPush, SqliteScanStore, type ScanConfig, type ScanRecord, type ScanStore } from './scan/index.js';
+export { signBody, signatureHeader, toCloudEvent, webhooks, type CloudEvent, type WebhookConfig } from './webhooks/index.js';

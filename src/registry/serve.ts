@@ -14,6 +14,11 @@ import { openStorage } from './storage.js';
 import { tlsReload } from './tls/extension.js';
 import { loadTlsPair, type TlsPair } from './tls/pair.js';
 import { UploadSpool } from './upload-spool.js';
+import { auditLog } from './audit/audit-log.js';
+import { metricsEndpoint } from './metrics/metrics.js';
+import { MetricsRegistry } from './metrics/metrics-registry.js';
+import { scanOnPush } from './scan/scan-on-push.js';
+import { webhooks } from './webhooks/webhooks.js';
 
 export interface OpenRegistryOptions {
   /**
@@ -47,6 +52,14 @@ function extensionsFor(config: RegistryConfig, env: ExtensionEnv): RegistryExten
   const list: RegistryExtension[] = [accessExtension(config.auth, env.dataDir)];
   if (config.rateLimit.enabled) list.push(rateLimit(config.rateLimit));
   list.push(immutableTags({ declared: config.immutableTags, store: new SqliteRuleStore(env.metaFile), ownsStore: true }));
+  // Shared by the features below: each registers its own metrics; /metrics renders them all.
+  const metrics = new MetricsRegistry();
+  list.push(
+    auditLog(config.audit, { metrics, dataDir: env.dataDir }),
+    webhooks(config.webhooks, { metrics }),
+    scanOnPush(config.scan, { metrics, dataDir: env.dataDir }),
+    metricsEndpoint(config.metrics, metrics),
+  );
   if (config.proxy.length > 0) list.push(proxyExtension(config.proxy));
   if (config.tls && env.tls) {
     list.push(tlsReload({ certFile: config.tls.cert, keyFile: config.tls.key, current: env.tls, pollMs: config.tls.pollSeconds * 1000 }));

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerRegistryRules } from '../registry/rules.js';
 import { registerRegistryGc } from '../registry/gc.js';
 import { registerRegistryRetention } from '../registry/retention.js';
+import { registerRegistryAudit } from '../registry/audit.js';
 import { registerRegistryServe } from '../registry/serve.js';
 import { registerRegistryRobots } from '../registry/robots.js';
 import { registerRegistryUsers } from '../registry/users.js';
@@ -9,7 +10,7 @@ import { registerRegistryUsers } from '../registry/users.js';
 // One file per `bosun registry <sub>` in src/cli/registry/; add a subcommand by adding its
 // registrar here.
 const subcommands: ((registry: Command) => void)[] = [
-  registerRegistryServe, registerRegistryUsers, registerRegistryRobots, registerRegistryRules, registerRegistryGc, registerRegistryRetention,
+  registerRegistryServe, registerRegistryUsers, registerRegistryRobots, registerRegistryRules, registerRegistryGc, registerRegistryRetention, registerRegistryAudit,
 ];
 
 /** `bosun registry …`: run and administer bosun's OCI registry. */

@@ -84,4 +84,36 @@ export const migrations: readonly string[] = [
      role TEXT NOT NULL,
      since INTEGER NOT NULL
    );`,
+  // audit log (src/registry/audit): append-only, hash-chained; triggers refuse edits.
+  `CREATE TABLE audit_log (
+     seq INTEGER PRIMARY KEY,
+     time TEXT NOT NULL,
+     action TEXT NOT NULL,
+     outcome TEXT NOT NULL,
+     actor_kind TEXT NOT NULL,
+     actor TEXT,
+     ip TEXT,
+     repo TEXT,
+     digest TEXT,
+     tag TEXT,
+     detail TEXT,
+     prev TEXT NOT NULL,
+     hash TEXT NOT NULL
+   );
+   CREATE INDEX audit_log_by_time ON audit_log (time);
+   CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+   CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;`,
+  // scan-on-push results (src/registry/scan): one row per scanned manifest.
+  `CREATE TABLE scans (
+     repo TEXT NOT NULL,
+     digest TEXT NOT NULL,
+     status TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     summary TEXT,
+     report TEXT,
+     reason TEXT,
+     sbom_digest TEXT,
+     report_digest TEXT,
+     PRIMARY KEY (repo, digest)
+   ) WITHOUT ROWID;`,
 ];

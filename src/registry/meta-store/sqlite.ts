@@ -85,6 +85,11 @@ export class SqliteMetaStore implements MetaStore {
     this.stmt = this.prepare();
   }
 
+  /** The open connection, for feature stores with tables in meta.db (see shared-db.ts). */
+  get database(): Database.Database {
+    return this.db;
+  }
+
   private migrate(): void {
     migrateMetaDatabase(this.db);
   }

@@ -1,0 +1,36 @@
+import type { RegistryExtension } from '../app.js';
+import { featureDatabase } from '../meta-store/shared-db.js';
+import type { MetricsRegistry } from '../metrics/metrics-registry.js';
+import { auditRecordOf, AuditWriter } from './audit-writer.js';
+import { SqliteAuditStore } from './sqlite-audit-store.js';
+
+/** registry.yaml `audit:` (see config.ts for defaults). */
+export interface AuditConfig {
+  enabled: boolean;
+  flushMs: number;
+  batchSize: number;
+  maxPending: number;
+}
+
+/**
+ * The audit-log feature: every push, pull, delete, login and denial event becomes a
+ * hash-chained entry in meta.db, written in batches (AuditWriter). Pending entries are
+ * flushed when the app closes, before the metadata store is. The table is in the SQLite
+ * metadata database, or `<dataDir>/meta.db` on other metadata backends (featureDatabase).
+ */
+export function auditLog(config: AuditConfig, deps: { metrics: MetricsRegistry; dataDir?: string }): RegistryExtension {
+  return (app, ctx) => {
+    if (!config.enabled) return;
+    const store = new SqliteAuditStore(featureDatabase(app, ctx.meta, deps.dataDir, 'the audit log'));
+    const written = deps.metrics.counter('bosun_registry_audit_entries_total', 'Audit log entries written (gap markers included).');
+    const writer = new AuditWriter(store, { flushMs: config.flushMs, batchSize: config.batchSize, maxPending: config.maxPending, logger: app.log, written });
+    const off = ctx.events.on((event) => {
+      const record = auditRecordOf(event);
+      if (record) writer.record(record);
+    });
+    app.addHook('onClose', async () => {
+      off();
+      await writer.flush();
+    });
+  };
+}

@@ -1,0 +1,80 @@
+import type Database from 'better-sqlite3';
+import { BosunError } from '../../errors.js';
+import type { AuditQuery, AuditStore } from './audit-store.js';
+import { chainRecords, type AuditEntry, type AuditRecord } from './chain.js';
+
+interface Row {
+  seq: number;
+  time: string;
+  action: AuditEntry['action'];
+  outcome: AuditEntry['outcome'];
+  actor_kind: AuditEntry['actorKind'];
+  actor: string | null;
+  ip: string | null;
+  repo: string | null;
+  digest: string | null;
+  tag: string | null;
+  detail: string | null;
+  prev: string;
+  hash: string;
+}
+
+const columns = 'seq, time, action, outcome, actor_kind, actor, ip, repo, digest, tag, detail, prev, hash';
+
+function toEntry(r: Row): AuditEntry {
+  return {
+    seq: r.seq, time: r.time, action: r.action, outcome: r.outcome, actorKind: r.actor_kind, actor: r.actor, ip: r.ip,
+    repo: r.repo, digest: r.digest, tag: r.tag, detail: r.detail, prev: r.prev, hash: r.hash,
+  };
+}
+
+function guarded<T>(what: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw new BosunError('REGISTRY_SERVE_STORE_FAILED', `audit log: ${what} failed`, { cause: err });
+  }
+}
+
+/**
+ * The audit log in meta.db's `audit_log` table (migrations.ts), on a connection the caller
+ * owns. Triggers refuse UPDATE and DELETE. Batches commit with the connection's default
+ * `synchronous = NORMAL`: a process crash loses nothing committed, a power loss may lose the
+ * last batch (which then leaves no trace, so the chain still verifies).
+ */
+export class SqliteAuditStore implements AuditStore {
+  private readonly stmt;
+
+  constructor(private readonly db: Database.Database) {
+    this.stmt = {
+      head: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
+      insert: db.prepare<[number, string, string, string, string, string | null, string | null, string | null, string | null, string | null, string | null, string, string]>(
+        `INSERT INTO audit_log (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      list: db.prepare<[number, number], Row>(`SELECT ${columns} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`),
+      listSince: db.prepare<[number, string, number], Row>(`SELECT ${columns} FROM audit_log WHERE seq > ? AND time >= ? ORDER BY seq LIMIT ?`),
+    };
+  }
+
+  async append(records: readonly AuditRecord[]): Promise<AuditEntry[]> {
+    if (records.length === 0) return [];
+    return guarded('append', () =>
+      this.db.transaction(() => {
+        const entries = chainRecords(this.stmt.head.get(), records);
+        for (const e of entries) {
+          this.stmt.insert.run(e.seq, e.time, e.action, e.outcome, e.actorKind, e.actor, e.ip, e.repo, e.digest, e.tag, e.detail, e.prev, e.hash);
+        }
+        return entries;
+      }).immediate(),
+    );
+  }
+
+  async list(q: AuditQuery): Promise<AuditEntry[]> {
+    const rows = guarded('list', () => (q.since === undefined ? this.stmt.list.all(q.afterSeq, q.limit) : this.stmt.listSince.all(q.afterSeq, q.since, q.limit)));
+    return rows.map(toEntry);
+  }
+
+  async head(): Promise<{ seq: number; hash: string } | undefined> {
+    return guarded('read head', () => this.stmt.head.get());
+  }
+}
