@@ -6,6 +6,7 @@ import { parseDigestParam, parseName } from '../names.js';
 import { scanCandidate } from './candidate.js';
 import type { ScanRecord, ScanStore } from './scan-store.js';
 import { manifestBytes } from './store-image.js';
+import { requestAccess } from '../access/request-access.js';
 
 /** Route prefix of the scan API. */
 export const scanApiPrefix = '/api/v1/scans/';
@@ -33,6 +34,9 @@ export function parseScanPath(path: string): { repo: string; digest: Digest } {
 export function scanRoutes(app: FastifyInstance, ctx: RegistryContext, store: ScanStore): void {
   app.get(`${scanApiPrefix}*`, async (request, reply) => {
     const { repo, digest } = parseScanPath((request.params as { '*': string })['*']);
+    // A scan describes the image: only those who may pull the repository may read it.
+    const access = requestAccess(request);
+    if (access && !access.may(repo, 'pull')) throw new BosunError('REGISTRY_AUTH_DENIED', `reading scans of "${repo}" needs pull access to it`);
     if (!(await ctx.meta.getManifest(repo, digest))) throw new BosunError('REGISTRY_SERVE_MANIFEST_UNKNOWN', `no manifest ${digest} in "${repo}"`);
     const candidate = scanCandidate(await manifestBytes(ctx, digest));
     const head = { repository: repo, digest };
