@@ -14,6 +14,8 @@ export { IN_TOTO_PAYLOAD_TYPE, STATEMENT_V01, STATEMENT_V1, buildStatement, chec
 export type { Statement, Subject } from './intoto.js';
 export { COSIGN_KEY_LABEL, SIGSTORE_KEY_LABEL, envPasswordSource, generateKeyPair, loadPrivateKey, loadPublicKey, parsePublicKey } from './keys/index.js';
 export type { GenerateKeyPairOptions, GeneratedKeyPair, PasswordSource, SigningKey } from './keys/index.js';
+export { DEFAULT_FULCIO_URL, DEFAULT_REKOR_URL, KeylessSigner, SIGSTORE_AUDIENCE, createKeylessSigner, parseIdentityToken, resolveIdentityToken } from './keyless/index.js';
+export type { IdentityToken, IssuedCertificate, KeylessFlags, KeylessSignerOptions, TokenOptions } from './keyless/index.js';
 export { signLimits } from './limits.js';
 export { buildSimpleSigning, parseSimpleSigning } from './simple-signing.js';
 export type { SimpleSigning } from './simple-signing.js';
