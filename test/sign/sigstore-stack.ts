@@ -11,7 +11,7 @@ import { initializeTLog, rekorHandler } from '@sigstore/mock/dist/rekor/index.js
 import { initializeTSA, tsaHandler } from '@sigstore/mock/dist/timestamp/index.js';
 import { serve, type TestServer } from '../helpers/http-server.js';
 
-type HandlerFn = (body: string) => Promise<{ statusCode: number; response: string | Buffer; contentType?: string }>;
+type HandlerFn = (body: string) => Promise<{ statusCode: number; response: string | ArrayBufferView; contentType?: string }>;
 
 export interface SigstoreStack {
   /** `http://127.0.0.1:PORT`: Fulcio, Rekor and the TSA share one server (their paths differ). */
@@ -29,7 +29,7 @@ export interface SigstoreStack {
 
 export const FAKE_ISSUER = 'https://issuer.bosun.test';
 
-const b64 = (b: Buffer) => b.toString('base64');
+const b64 = (b: ArrayBufferView) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
 const validFor = () => ({ start: new Date(Date.now() - 3600_000).toISOString() });
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -65,7 +65,7 @@ export async function startSigstoreStack(): Promise<SigstoreStack> {
         return;
       }
       const out = await route.fn(body);
-      res.writeHead(out.statusCode, { 'Content-Type': out.contentType ?? 'text/plain' }).end(out.response);
+      res.writeHead(out.statusCode, { 'Content-Type': out.contentType ?? 'text/plain' }).end(typeof out.response === 'string' ? out.response : Buffer.from(out.response.buffer, out.response.byteOffset, out.response.byteLength));
     });
   };
   const server = await serve(handle);

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { z } from 'zod';
 import { BosunError, redactUrl } from '../../errors.js';
 import { readAll } from '../../oci/read-all.js';
@@ -113,7 +114,7 @@ async function githubActionsToken(requestUrl: string, bearer: string, signal?: A
   } catch (err) {
     throw new BosunError('SIGN_KEYLESS_TOKEN_FETCH_FAILED', `cannot reach the GitHub Actions token service at ${where}`, { cause: err });
   }
-  const body = res.body ? await readAll(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), maxTokenBytes, 'GitHub Actions token response') : Buffer.alloc(0);
+  const body = res.body ? await readAll(Readable.fromWeb(res.body as WebReadableStream), maxTokenBytes, 'GitHub Actions token response') : Buffer.alloc(0);
   if (!res.ok) throw new BosunError('SIGN_KEYLESS_TOKEN_FETCH_FAILED', `the GitHub Actions token service at ${where} answered ${res.status}`);
   try {
     return githubResponse.parse(JSON.parse(body.toString('utf8'))).value;
