@@ -3,12 +3,12 @@
 // subprocess) talks to them exactly as it would to the public-good instances. This is a MOCK
 // because nothing real can run here: the real services need the internet and an OIDC provider.
 // The mock is imported by deep path so its nock-based helpers (which patch node:http) never load.
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { X509Certificate, createHash, generateKeyPairSync, randomBytes, type KeyPairKeyObjectResult } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fulcioHandler, initializeCA, initializeCTLog } from '@sigstore/mock/dist/fulcio/index.js';
 import { initializeTLog, rekorHandler } from '@sigstore/mock/dist/rekor/index.js';
-import { initializeTSA, tsaHandler } from '@sigstore/mock/dist/timestamp/index.js';
+import { initializeTSA, tsaHandler, type TSA } from '@sigstore/mock/dist/timestamp/index.js';
 import { serve, type TestServer } from '../helpers/http-server.js';
 
 type HandlerFn = (body: string) => Promise<{ statusCode: number; response: string | ArrayBufferView; contentType?: string }>;
@@ -29,7 +29,8 @@ export interface SigstoreStack {
 
 export const FAKE_ISSUER = 'https://issuer.bosun.test';
 
-const b64 = (b: ArrayBufferView) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+const bytes = (b: ArrayBufferView) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+const b64 = (b: ArrayBufferView) => bytes(b).toString('base64');
 const validFor = () => ({ start: new Date(Date.now() - 3600_000).toISOString() });
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -41,14 +42,28 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/**
+ * The CA and TSA run on a clock fixed at a whole second: the mock TSA writes genTime with its
+ * fractional seconds DER-trimmed ('.05Z'), which @sigstore/core 3 refuses (it wants exactly
+ * three digits). The TSA's own certificates start at real time when it is created, so the clock
+ * must not precede them. Leaf certificates then cover [clock, clock + 10 min]: ample for a file.
+ */
+async function wholeSecondTsa(keys: KeyPairKeyObjectResult): Promise<{ clock: Date; tsa: TSA }> {
+  for (;;) {
+    const clock = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const tsa = await initializeTSA(keys, clock);
+    if (new Date(new X509Certificate(bytes(tsa.intCertificate)).validFrom).getTime() <= clock.getTime()) return { clock, tsa };
+  }
+}
+
 /** Starts the stack; `close()` stops it. */
 export async function startSigstoreStack(): Promise<SigstoreStack> {
   const caKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const rekorKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const tsaKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const ctlog = await initializeCTLog(caKeys);
-  const ca = await initializeCA(caKeys, ctlog);
-  const tsa = await initializeTSA(tsaKeys);
+  const { clock, tsa } = await wholeSecondTsa(tsaKeys);
+  const ctlog = await initializeCTLog(caKeys, clock);
+  const ca = await initializeCA(caKeys, ctlog, clock);
   const calls = { fulcio: 0, rekor: 0, tsa: 0 };
   const routes = new Map<string, { name: keyof typeof calls; fn: HandlerFn }>();
   const stack = { failFulcio: undefined as number | undefined };
@@ -65,7 +80,7 @@ export async function startSigstoreStack(): Promise<SigstoreStack> {
         return;
       }
       const out = await route.fn(body);
-      res.writeHead(out.statusCode, { 'Content-Type': out.contentType ?? 'text/plain' }).end(typeof out.response === 'string' ? out.response : Buffer.from(out.response.buffer, out.response.byteOffset, out.response.byteLength));
+      res.writeHead(out.statusCode, { 'Content-Type': out.contentType ?? 'text/plain' }).end(typeof out.response === 'string' ? out.response : bytes(out.response));
     });
   };
   const server = await serve(handle);

@@ -80,7 +80,7 @@ export class KeylessSigner {
     return bundle;
   }
 
-  /** A DSSE bundle over an in-toto statement, with a Rekor `dsse` entry. Throws as `signMessage`. */
+  /** A DSSE bundle over an in-toto statement, with a Rekor `intoto` entry. Throws as `signMessage`. */
   async signStatement(statement: Statement): Promise<Bundle> {
     const data = Buffer.from(JSON.stringify(statement), 'utf8');
     const bundle = asV03(await this.build(new DSSEBundleBuilder({ signer: this.signer(), witnesses: this.witnesses() }), { data, type: IN_TOTO_PAYLOAD_TYPE }));
@@ -99,7 +99,9 @@ export class KeylessSigner {
 
   private witnesses(): Witness[] {
     const timeout = this.opts.timeoutMs ?? 60_000;
-    const rekor = new RekorWitness({ rekorBaseURL: this.opts.rekorUrl ?? DEFAULT_REKOR_URL, timeout, fetchOnConflict: true });
+    // DSSE goes in as `intoto` v0.0.2, the kind cosign 2.x writes for attestations and every
+    // verifier of `.att` layers reads; message signatures are `hashedrekord` either way.
+    const rekor = new RekorWitness({ rekorBaseURL: this.opts.rekorUrl ?? DEFAULT_REKOR_URL, timeout, fetchOnConflict: true, entryType: 'intoto' });
     const tsa = this.opts.timestampServerUrl ? [new TSAWitness({ tsaBaseURL: this.opts.timestampServerUrl, timeout })] : [];
     return [rekor, ...tsa];
   }
