@@ -5,13 +5,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isBosunError } from '../../src/errors.js';
 import type { Digest } from '../../src/oci/digest.js';
 import { ImageBuilder } from '../../src/oci/image-builder.js';
 import * as remote from '../../src/oci/remote/index.js';
+import { conformanceSign, conformanceVerify } from '../../src/sign/conformance.js';
 import { cosignLayout, cosignTag } from '../../src/sign/cosign.js';
 import { identityPolicy } from '../../src/sign/identity.js';
 import { predicateTypeFor } from '../../src/sign/intoto.js';
@@ -165,4 +166,23 @@ test('attestImage and signImage keyless, legacy only, without a TSA: the Rekor S
   await attestImage(ref, predicateTypeFor('custom'), { ok: true }, { signer, remote: insecure, bundleFormat: 'legacy' });
   assert.equal((await verifyImageRef(ref, policy(alice, FAKE_ISSUER))).verified.length, 1);
   assert.equal((await verifyAttestationRef(ref, predicateTypeFor('custom'), policy(alice, FAKE_ISSUER))).verified.length, 1);
+});
+
+test('sigstore-conformance sign-bundle: signs with the services a signing config names; verify-bundle accepts the result', async () => {
+  const file = path.join(dir, 'artifact.txt');
+  await writeFile(file, 'conformance artifact\n');
+  const config = path.join(dir, 'signing_config.json');
+  const service = { url: stack.url, majorApiVersion: 1, validFor: { start: '2020-01-01T00:00:00Z' }, operator: 'bosun-test' };
+  await writeFile(config, JSON.stringify({
+    mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json',
+    caUrls: [service], oidcUrls: [], rekorTlogUrls: [service], tsaUrls: [{ ...service, url: `${stack.url}/api/v1/timestamp` }],
+    rekorTlogConfig: { selector: 'ANY' }, tsaConfig: { selector: 'ANY' },
+  }));
+  const bundle = path.join(dir, 'conformance.sigstore.json');
+  const before = snapshot();
+  await conformanceSign({ identityToken: fakeIdentityToken({ sub: 'conformance@example.test' }), bundle, file, signingConfig: config, trustedRoot: rootPath });
+  assert.deepEqual({ fulcio: stack.calls.fulcio - before.fulcio, tsa: stack.calls.tsa - before.tsa }, { fulcio: 1, tsa: 1 });
+  const ok = await conformanceVerify({ bundle, fileOrDigest: file, certificateIdentity: 'conformance@example.test', certificateOidcIssuer: FAKE_ISSUER, trustedRoot: rootPath });
+  assert.equal(ok.subject, 'conformance@example.test');
+  await assert.rejects(conformanceVerify({ bundle, fileOrDigest: file, certificateIdentity: 'other@example.test', certificateOidcIssuer: FAKE_ISSUER, trustedRoot: rootPath }), (e) => isBosunError(e, 'SIGN_IDENTITY_MISMATCH'));
 });

@@ -6,7 +6,7 @@
 import { X509Certificate, createHash, generateKeyPairSync, randomBytes, type KeyPairKeyObjectResult } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fulcioHandler, initializeCA, initializeCTLog } from '@sigstore/mock/dist/fulcio/index.js';
+import { fulcioHandler, initializeCA, initializeCTLog, type CA, type CTLog } from '@sigstore/mock/dist/fulcio/index.js';
 import { initializeTLog, rekorHandler } from '@sigstore/mock/dist/rekor/index.js';
 import { initializeTSA, tsaHandler, type TSA } from '@sigstore/mock/dist/timestamp/index.js';
 import { serve, type TestServer } from '../helpers/http-server.js';
@@ -45,14 +45,18 @@ function readBody(req: IncomingMessage): Promise<string> {
 /**
  * The CA and TSA run on a clock fixed at a whole second: the mock TSA writes genTime with its
  * fractional seconds DER-trimmed ('.05Z'), which @sigstore/core 3 refuses (it wants exactly
- * three digits). The TSA's own certificates start at real time when it is created, so the clock
- * must not precede them. Leaf certificates then cover [clock, clock + 10 min]: ample for a file.
+ * three digits). The mock's root certificates start at the real time they are made, so the
+ * clock must not precede them (retry when a second boundary passed meanwhile). Leaf
+ * certificates then cover [clock, clock + 10 min]: ample for one test file.
  */
-async function wholeSecondTsa(keys: KeyPairKeyObjectResult): Promise<{ clock: Date; tsa: TSA }> {
+async function fixedClockAuthorities(caKeys: KeyPairKeyObjectResult, tsaKeys: KeyPairKeyObjectResult): Promise<{ ca: CA; ctlog: CTLog; tsa: TSA }> {
+  const startsBy = (der: ArrayBufferView, clock: Date) => new Date(new X509Certificate(bytes(der)).validFrom).getTime() <= clock.getTime();
   for (;;) {
     const clock = new Date(Math.floor(Date.now() / 1000) * 1000);
-    const tsa = await initializeTSA(keys, clock);
-    if (new Date(new X509Certificate(bytes(tsa.intCertificate)).validFrom).getTime() <= clock.getTime()) return { clock, tsa };
+    const tsa = await initializeTSA(tsaKeys, clock);
+    const ctlog = await initializeCTLog(caKeys, clock);
+    const ca = await initializeCA(caKeys, ctlog, clock);
+    if (startsBy(tsa.rootCertificate, clock) && startsBy(tsa.intCertificate, clock) && startsBy(ca.rootCertificate, clock)) return { ca, ctlog, tsa };
   }
 }
 
@@ -61,9 +65,7 @@ export async function startSigstoreStack(): Promise<SigstoreStack> {
   const caKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const rekorKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const tsaKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const { clock, tsa } = await wholeSecondTsa(tsaKeys);
-  const ctlog = await initializeCTLog(caKeys, clock);
-  const ca = await initializeCA(caKeys, ctlog, clock);
+  const { ca, ctlog, tsa } = await fixedClockAuthorities(caKeys, tsaKeys);
   const calls = { fulcio: 0, rekor: 0, tsa: 0 };
   const routes = new Map<string, { name: keyof typeof calls; fn: HandlerFn }>();
   const stack = { failFulcio: undefined as number | undefined };
