@@ -19,6 +19,7 @@ import { predicateTypeFor } from '../../src/sign/intoto.js';
 import { createKeylessSigner } from '../../src/sign/keyless/create.js';
 import { attestCommand, signCommand } from '../../src/sign/oci/commands.js';
 import { attestImage, signImage } from '../../src/sign/oci/sign-image.js';
+import { downloadSignatures } from '../../src/sign/oci/tree.js';
 import { verifyAttestationRef, verifyImageRef } from '../../src/sign/oci/verify-ref.js';
 import { loadTrustedRoot } from '../../src/sign/trusted-root.js';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
@@ -76,6 +77,9 @@ test('sign keylessly: one certificate serves both layouts; the .sig layer carrie
   assert.match(rekor.Payload.logID, /^[0-9a-f]{64}$/);
   assert.equal(typeof rekor.Payload.integratedTime, 'number');
   assert.ok(a[cosignLayout.annotations.rfc3161Timestamp], 'the TSA timestamp is written as cosign does');
+  const [downloaded] = (await downloadSignatures(ref, insecure)) as Array<{ Cert: string; RFC3161Timestamp: { SignedRFC3161Timestamp: string } | null }>;
+  assert.equal(downloaded?.Cert, a[cosignLayout.annotations.certificate]);
+  assert.ok(downloaded?.RFC3161Timestamp?.SignedRFC3161Timestamp);
   const report = await verifyImageRef(ref, policy(alice, FAKE_ISSUER));
   assert.deepEqual(report.verified.map((v) => v.layout).sort(), ['legacy', 'referrer']);
   assert.ok(report.verified.every((v) => v.signer.kind === 'certificate' && v.signer.subject === alice && v.signer.issuer === FAKE_ISSUER && v.transparencyChecked));
