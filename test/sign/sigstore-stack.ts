@@ -78,7 +78,9 @@ export async function startSigstoreStack(): Promise<SigstoreStack> {
     calls[route.name]++;
     void readBody(req).then(async (body) => {
       if (route.name === 'fulcio' && stack.failFulcio !== undefined) {
-        res.writeHead(stack.failFulcio, { 'Content-Type': 'application/json' }).end(JSON.stringify({ code: stack.failFulcio, message: 'the OIDC token was not accepted' }));
+        // Echoes the token, as a careless server might: bosun must not repeat it.
+        const token = (JSON.parse(body) as { credentials?: { oidcIdentityToken?: string } }).credentials?.oidcIdentityToken ?? '';
+        res.writeHead(stack.failFulcio, { 'Content-Type': 'application/json' }).end(JSON.stringify({ code: stack.failFulcio, message: `token ${token} was not accepted` }));
         return;
       }
       const out = await route.fn(body);

@@ -57,7 +57,8 @@ export async function requestCertificate(req: CertificateRequest): Promise<Issue
   }
   const raw = res.body ? await readAll(Readable.fromWeb(res.body as ReadableStream), maxResponseBytes, 'Fulcio response') : Buffer.alloc(0);
   if (!res.ok) {
-    const detail = raw.toString('utf8', 0, Math.min(raw.length, 200)).replace(/[^\x20-\x7e]+/g, ' ').trim();
+    // Printable text only, and never anything shaped like a JWT (an echoed token).
+    const detail = raw.toString('utf8', 0, Math.min(raw.length, 200)).replace(/[^\x20-\x7e]+/g, ' ').replace(/[\w-]{8,}\.[\w-]{8,}\.[\w-]*/g, '<token>').trim();
     throw new BosunError('SIGN_KEYLESS_FULCIO_FAILED', `Fulcio at ${redactUrl(req.fulcioUrl)} answered ${res.status}${detail ? `: ${detail}` : ''}`);
   }
   let parsed: z.infer<typeof responseSchema>;

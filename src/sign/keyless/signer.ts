@@ -114,14 +114,13 @@ export class KeylessSigner {
     }
   }
 
-  private translate(err: unknown): BosunError {
-    if (err instanceof BosunError) return err;
-    const code: ErrorCode = !(err instanceof InternalError) ? 'SIGN_KEYLESS_REKOR_FAILED'
-      : err.code.startsWith('TSA_') ? 'SIGN_KEYLESS_TSA_FAILED'
-        : err.code.startsWith('CA_') ? 'SIGN_KEYLESS_FULCIO_FAILED' : 'SIGN_KEYLESS_REKOR_FAILED';
+  // @sigstore/sign wraps every service failure in an InternalError with a code naming the
+  // service; anything else is a bug and propagates as it is.
+  private translate(err: unknown): unknown {
+    if (!(err instanceof InternalError)) return err;
+    const code: ErrorCode = err.code.startsWith('TSA_') ? 'SIGN_KEYLESS_TSA_FAILED' : err.code.startsWith('CA_') ? 'SIGN_KEYLESS_FULCIO_FAILED' : 'SIGN_KEYLESS_REKOR_FAILED';
     const where = code === 'SIGN_KEYLESS_TSA_FAILED' ? `the timestamp authority at ${redactUrl(this.opts.timestampServerUrl ?? '')}` : `Rekor at ${redactUrl(this.opts.rekorUrl ?? DEFAULT_REKOR_URL)}`;
-    const cause = (err as { cause?: unknown }).cause;
-    const detail = cause instanceof Error ? cause.message : err instanceof Error ? err.message : String(err);
+    const detail = err.cause instanceof Error ? err.cause.message : err.message;
     return new BosunError(code, `${where} failed: ${detail.slice(0, 300)}`, { cause: err });
   }
 
