@@ -150,6 +150,15 @@ export const codes = {
   // --- registry supply-chain features: audit log, webhooks, metrics, scan on push (src/registry/{audit,webhooks,metrics,scan})
   REGISTRY_AUDIT_CHAIN_BROKEN: { meaning: 'the registry audit log hash chain does not verify: an entry was edited, removed or reordered', hint: 'the message names the first broken entry; compare an earlier export (`bosun registry audit --format jsonl`) from that sequence number on, and treat the registry as tampered with' },
   REGISTRY_SCAN_PULL_BLOCKED: { status: 403, meaning: 'scan.blockPullsAbove refused a manifest pull: the image has findings at or above that severity, or has no scan result and unscanned images are denied', hint: 'fix or suppress the findings and push a new image, or see GET /api/v1/scans/<repo>/<digest> for the findings' },
+  // --- sign: keyless signing (Fulcio, Rekor, TSA; OIDC identity tokens)
+  SIGN_KEYLESS_TOKEN_MISSING: { meaning: 'keyless signing needs an OIDC identity token and none was given or found in the CI environment', hint: 'pass --key for key signing, or --identity-token <jwt|file>, or set SIGSTORE_ID_TOKEN; in GitHub Actions grant `permissions: id-token: write`' },
+  SIGN_KEYLESS_TOKEN_INVALID: { meaning: 'the identity token is not a JWT with a JSON payload holding iss, sub (or email) and exp', hint: 'pass the raw token (three base64url parts separated by dots) or a file holding only it' },
+  SIGN_KEYLESS_TOKEN_EXPIRED: { meaning: 'the identity token has expired (or is not valid yet)', hint: 'fetch a fresh token; CI tokens live minutes, so request one right before signing' },
+  SIGN_KEYLESS_TOKEN_FETCH_FAILED: { status: 502, meaning: 'the CI provider did not hand out an identity token (GitHub Actions ACTIONS_ID_TOKEN_REQUEST_URL answered with an error or no token)', hint: 'check the workflow has `permissions: id-token: write`, or pass --identity-token' },
+  SIGN_KEYLESS_FULCIO_FAILED: { status: 502, meaning: 'Fulcio refused or failed to issue a signing certificate', hint: 'check --fulcio-url and that the token audience is `sigstore` and its issuer is one Fulcio trusts; nothing was pushed' },
+  SIGN_KEYLESS_REKOR_FAILED: { status: 502, meaning: 'Rekor refused or failed to record the signature in the transparency log', hint: 'check --rekor-url and retry; nothing was pushed' },
+  SIGN_KEYLESS_TSA_FAILED: { status: 502, meaning: 'the RFC 3161 timestamp authority refused or failed to timestamp the signature', hint: 'check --timestamp-server-url and retry; nothing was pushed' },
+  SIGN_KEYLESS_UNTRUSTED: { meaning: 'the certificate, log entry or timestamp the signing services returned do not verify against --trusted-root', hint: 'the --fulcio-url / --rekor-url / --timestamp-server-url services are not the ones the trusted root describes; nothing was pushed' },
 } as const satisfies Record<string, { status?: number; meaning: string; hint: string }>;
 
 export type ErrorCode = keyof typeof codes;

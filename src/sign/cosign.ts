@@ -28,6 +28,7 @@ export const cosignLayout = {
     certificate: 'dev.sigstore.cosign/certificate',
     chain: 'dev.sigstore.cosign/chain',
     bundle: 'dev.sigstore.cosign/bundle',
+    rfc3161Timestamp: 'dev.sigstore.cosign/rfc3161timestamp',
   },
 } as const;
 
@@ -78,10 +79,23 @@ function tlogEntryFrom(annotation: string): TransparencyLogEntry {
   };
 }
 
+const rfc3161Schema = z.object({ SignedRFC3161Timestamp: z.string().min(1).max(64 * 1024) });
+
+// cosign's `bundle.RFC3161Timestamp` annotation: a TSA response over the signature.
+function timestampsFrom(annotation: string | undefined): Array<{ signedTimestamp: Buffer }> {
+  if (annotation === undefined) return [];
+  try {
+    return [{ signedTimestamp: Buffer.from(rfc3161Schema.parse(JSON.parse(annotation)).SignedRFC3161Timestamp, 'base64') }];
+  } catch (err) {
+    throw new BosunError('SIGN_BUNDLE_INVALID', 'cosign RFC 3161 timestamp annotation is malformed', { cause: err });
+  }
+}
+
 /**
  * Converts a legacy `.sig` layer into a v0.1 Sigstore bundle over the payload, so one verifier
  * handles both layouts. Only the leaf certificate is carried: the chain must come from the
- * trusted root, never from the registry. Throws SIGN_BUNDLE_INVALID.
+ * trusted root, never from the registry. An RFC 3161 timestamp annotation becomes a bundle
+ * timestamp. Throws SIGN_BUNDLE_INVALID.
  */
 export function legacyToBundle(sig: LegacySignature): Bundle {
   const a = sig.annotations;
@@ -94,7 +108,7 @@ export function legacyToBundle(sig: LegacySignature): Bundle {
     verificationMaterial: {
       content: leaf ? { $case: 'x509CertificateChain', x509CertificateChain: { certificates: [{ rawBytes: leaf.der }] } } : { $case: 'publicKey', publicKey: { hint: '' } },
       tlogEntries: rekor ? [tlogEntryFrom(rekor)] : [],
-      timestampVerificationData: { rfc3161Timestamps: [] },
+      timestampVerificationData: { rfc3161Timestamps: timestampsFrom(a[cosignLayout.annotations.rfc3161Timestamp]) },
     },
     content: legacyContent(sig),
   };

@@ -13,6 +13,8 @@ import type { Statement } from './intoto.js';
 import { writeAtomic } from './write-file.js';
 import { loadPrivateKey } from './keys/load.js';
 import type { PasswordSource } from './keys/password.js';
+import { createKeylessSigner, hasKeylessFlags } from './keyless/create.js';
+import type { KeylessFlags } from './keyless/create.js';
 import { signLimits } from './limits.js';
 import { readFileCapped } from './read-file.js';
 
@@ -77,23 +79,37 @@ export function signStatementWithKey(statement: Statement, key: KeyObject, publi
   };
 }
 
-/** Options for `signBlob`. */
-export interface SignBlobOptions {
+/** Options for `signBlob`: `key` for key signing, else the keyless flags. */
+export interface SignBlobOptions extends KeylessFlags {
   /** Private key: a file path or `env://VAR`. */
-  readonly key: string;
+  readonly key?: string;
   readonly password: PasswordSource;
   /** Where to write the bundle (atomically); omit to only return it. */
   readonly bundlePath?: string;
   readonly env?: NodeJS.ProcessEnv;
 }
 
+async function signKeyless(file: string, opts: SignBlobOptions): Promise<Bundle> {
+  const signer = await createKeylessSigner(opts);
+  return signer.signMessage(await readFileCapped(file, signLimits.artifactBytes, 'artifact'));
+}
+
 /**
- * `bosun sign-blob --key K --bundle B FILE`: loads the key (cosign format or PKCS#8), signs the
- * file and writes the bundle JSON. Returns the bundle and its JSON text.
+ * `bosun sign-blob [--key K | keyless flags] [--bundle B] FILE`. With a key (cosign format or
+ * PKCS#8) the bundle is offline; keyless it has a Fulcio certificate and a Rekor entry (the
+ * file is read whole, up to `signLimits.artifactBytes`). Writes the bundle JSON atomically when
+ * `bundlePath` is set. Returns the bundle and its JSON text. Throws INPUT_INVALID, the key
+ * codes, and the SIGN_KEYLESS_* codes.
  */
 export async function signBlob(file: string, opts: SignBlobOptions): Promise<{ bundle: Bundle; json: string }> {
-  const { privateKey, publicKey } = await loadPrivateKey(opts.key, { password: opts.password, ...(opts.env ? { env: opts.env } : {}) });
-  const bundle = await signBlobWithKey(file, privateKey, publicKey);
+  let bundle: Bundle;
+  if (opts.key === undefined) {
+    bundle = await signKeyless(file, opts);
+  } else {
+    if (hasKeylessFlags(opts)) throw new BosunError('INPUT_INVALID', '--key excludes --identity-token, --fulcio-url, --rekor-url and --timestamp-server-url');
+    const { privateKey, publicKey } = await loadPrivateKey(opts.key, { password: opts.password, ...(opts.env ? { env: opts.env } : {}) });
+    bundle = await signBlobWithKey(file, privateKey, publicKey);
+  }
   const json = serializeBundle(bundle);
   if (opts.bundlePath) await writeAtomic(opts.bundlePath, json);
   return { bundle, json };

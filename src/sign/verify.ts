@@ -112,16 +112,29 @@ function dsseCommitment(bundle: Bundle): DsseCommitment {
   return 'payload';
 }
 
+// Building trust material parses every certificate and key of the root; a server verifies
+// thousands of bundles against the same root object (and key), so it is built once per pair.
+const materials = new WeakMap<TrustedRoot, WeakMap<KeyObject | typeof noKey, TrustMaterial>>();
+const noKey = {};
+const emptyRoot: TrustedRoot = { mediaType: '', tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] };
+
 function trustMaterial(opts: VerifyBundleOptions): TrustMaterial {
-  const root: TrustedRoot = opts.trustedRoot ?? { mediaType: '', tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] };
+  const root = opts.trustedRoot ?? emptyRoot;
   const key = opts.key;
+  let byKey = materials.get(root);
+  if (!byKey) materials.set(root, (byKey = new WeakMap()));
+  const found = byKey.get(key ?? noKey);
+  if (found) return found;
   // cosign ignores the bundle's key hint: the key the user named is the only one that counts.
   const finder = key ? () => ({ publicKey: key, validFor: () => true }) : undefined;
+  let material: TrustMaterial;
   try {
-    return toTrustMaterial(root, finder);
+    material = toTrustMaterial(root, finder);
   } catch (err) {
     throw new BosunError('SIGN_TRUSTED_ROOT_INVALID', `trusted root cannot be used: ${(err as Error).message}`, { cause: err });
   }
+  byKey.set(key ?? noKey, material);
+  return material;
 }
 
 function runVerifier(entity: SignedEntity, trust: TrustMaterial, opts: VerifyBundleOptions): ReturnType<Verifier['verify']> {

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { BosunError } from '../../errors.js';
-import { conformanceVerify } from '../../sign/index.js';
+import { conformanceSign, conformanceVerify } from '../../sign/index.js';
 
 interface VerifyFlags {
   bundle: string;
@@ -9,6 +8,14 @@ interface VerifyFlags {
   key?: string;
   trustedRoot?: string;
   staging?: boolean;
+}
+
+interface SignFlags {
+  identityToken: string;
+  bundle: string;
+  staging?: boolean;
+  trustedRoot?: string;
+  signingConfig?: string;
 }
 
 /**
@@ -37,7 +44,7 @@ export function registerSigstoreConformance(program: Command): void {
     .option('--staging', 'use Sigstore staging')
     .option('--trusted-root <path>', 'trusted_root.json')
     .option('--signing-config <path>', 'signing_config.json')
-    .action(() => {
-      throw new BosunError('INPUT_INVALID', 'keyless signing (Fulcio + Rekor) is not implemented yet; sign-bundle always fails');
+    .action(async (file: string, f: SignFlags) => {
+      await conformanceSign({ file, ...f });
     });
 }

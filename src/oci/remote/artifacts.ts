@@ -31,6 +31,9 @@ const descriptorSchema = z.object({
 }).loose();
 const indexSchema = z.object({ manifests: z.array(descriptorSchema).max(limits.indexEntries) }).loose();
 
+/** How long a session trusts a "no referrers API" answer before asking again. */
+const noReferrersApiMs = 60_000;
+
 function header(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
@@ -47,6 +50,12 @@ export function referrersTag(digest: Digest): string {
  */
 export class Repository {
   private readonly session: Session;
+  /**
+   * When the referrers API last answered "not supported" (404/400/405, per distribution-spec
+   * "Listing Referrers"), in ms. Within `noReferrersApiMs` the session goes straight to the tag
+   * schema: one round trip saved per image when verifying many; rechecked after the window.
+   */
+  private noReferrersApiSince: number | undefined;
 
   constructor(readonly registry: string, readonly repository: string, actions: Actions, opts: RemoteOptions = {}) {
     this.session = new Session(registry, repository, actions, opts);
@@ -145,12 +154,17 @@ export class Repository {
    */
   async referrers(digest: Digest): Promise<Referrers> {
     const what = `referrers of ${this.name}@${digest}`;
-    const res = await this.session.request({ method: 'GET', path: `/v2/${this.repository}/referrers/${digest}`, headers: { accept: MediaTypes.ociIndex }, what: `GET ${what}`, expect: [200, 400, 404, 405] });
-    if (res.status === 200 && mediaTypeOf(res.headers['content-type']) === MediaTypes.ociIndex) {
-      const raw = await readAll(guardBody(res.body, what), limits.manifestBytes, what);
-      return { manifests: parseReferrersIndex(raw, what), source: 'api' };
+    const known = this.noReferrersApiSince !== undefined && Date.now() - this.noReferrersApiSince < noReferrersApiMs;
+    if (!known) {
+      const res = await this.session.request({ method: 'GET', path: `/v2/${this.repository}/referrers/${digest}`, headers: { accept: MediaTypes.ociIndex }, what: `GET ${what}`, expect: [200, 400, 404, 405] });
+      if (res.status === 200 && mediaTypeOf(res.headers['content-type']) === MediaTypes.ociIndex) {
+        this.noReferrersApiSince = undefined;
+        const raw = await readAll(guardBody(res.body, what), limits.manifestBytes, what);
+        return { manifests: parseReferrersIndex(raw, what), source: 'api' };
+      }
+      discard(res.body);
+      this.noReferrersApiSince = Date.now();
     }
-    discard(res.body);
     const fallback = await this.manifest(referrersTag(digest));
     if (!fallback) return { manifests: [], source: 'none' };
     return { manifests: parseReferrersIndex(fallback.raw, `${what} (tag ${referrersTag(digest)})`), source: 'tag' };

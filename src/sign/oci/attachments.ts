@@ -43,6 +43,8 @@ export interface Attachments {
 /** The predicateType cosign 3.x uses for image signatures stored as bundles. */
 export const COSIGN_SIGN_PREDICATE_TYPE = 'https://sigstore.dev/cosign/sign/v1';
 const predicateAnnotation = 'dev.sigstore.bundle.predicateType';
+/** Attachment blobs fetched at once. */
+const fetchConcurrency = 4;
 
 const layerSchema = z.object({
   mediaType: z.string().max(256),
@@ -101,9 +103,12 @@ async function listReferrers(repo: Repository, subject: Digest, kind: Attachment
  * any blob is fetched (CVE-2023-46737).
  */
 export async function listAttachments(repo: Repository, subject: Digest, kind: AttachmentKind): Promise<Listing> {
-  const state: string[] = [];
-  const legacy = await listLegacy(repo, subject, kind, state);
-  const referrers = await listReferrers(repo, subject, kind, state);
+  // Both layouts are read at once (one round trip of latency, not two); the state keeps a fixed
+  // order so it stays a stable cache key.
+  const legacyState: string[] = [];
+  const referrerState: string[] = [];
+  const [legacy, referrers] = await Promise.all([listLegacy(repo, subject, kind, legacyState), listReferrers(repo, subject, kind, referrerState)]);
+  const state = [...legacyState, ...referrerState];
   if (legacy.length + referrers.length > signLimits.imageAttachments) throw tooMany(legacy.length + referrers.length, subject);
   return { subject, kind, legacy, referrers, state };
 }
@@ -116,15 +121,6 @@ async function readReferrer(repo: Repository, desc: Descriptor): Promise<Buffer>
   return repo.blob(layer, signLimits.bundleBytes);
 }
 
-async function attempt(out: Attachments, where: string, read: () => Promise<void>): Promise<void> {
-  try {
-    await read();
-  } catch (err) {
-    if (!isBosunError(err)) throw err;
-    out.unreadable.push({ where, code: err.code, message: err.message });
-  }
-}
-
 /**
  * Fetches the blobs of a listing. Each blob is refused by its declared size before it is
  * fetched and capped as it streams (CVE-2024-29902/-29903: huge attachments); bundles are
@@ -132,21 +128,38 @@ async function attempt(out: Attachments, where: string, read: () => Promise<void
  * `unreadable`, so one hostile attachment cannot hide the others.
  */
 export async function fetchAttachments(repo: Repository, listing: Listing): Promise<Attachments> {
-  const out: Attachments = { material: [], sources: [], unreadable: [] };
   const cap = listing.kind === 'signature' ? signLimits.signaturePayloadBytes : signLimits.envelopeBytes;
-  for (const { tag, layer } of listing.legacy) {
-    await attempt(out, `${tag} layer ${layer.digest}`, async () => {
-      const payload = await repo.blob(layer, cap);
-      const annotations = layer.annotations ?? {};
-      out.material.push({ kind: 'legacy', payload, annotations, mediaType: layer.mediaType });
-      out.sources.push({ layout: 'legacy', where: tag, annotations });
-    });
-  }
-  for (const desc of listing.referrers) {
-    await attempt(out, `referrer ${desc.digest}`, async () => {
-      const bundle = parseBundle(await readReferrer(repo, desc), `referrer ${desc.digest}`);
-      out.material.push({ kind: 'bundle', bundle });
-      out.sources.push({ layout: 'referrer', where: desc.digest, annotations: desc.annotations ?? {} });
+  type Read = { where: string; read: () => Promise<{ material: SignatureMaterial; source: AttachmentSource }> };
+  const reads: Read[] = [
+    ...listing.legacy.map(({ tag, layer }): Read => ({
+      where: `${tag} layer ${layer.digest}`,
+      read: async () => {
+        const annotations = layer.annotations ?? {};
+        const material: SignatureMaterial = { kind: 'legacy', payload: await repo.blob(layer, cap), annotations, mediaType: layer.mediaType };
+        return { material, source: { layout: 'legacy', where: tag, annotations } };
+      },
+    })),
+    ...listing.referrers.map((desc): Read => ({
+      where: `referrer ${desc.digest}`,
+      read: async () => ({
+        material: { kind: 'bundle', bundle: parseBundle(await readReferrer(repo, desc), `referrer ${desc.digest}`) },
+        source: { layout: 'referrer', where: desc.digest, annotations: desc.annotations ?? {} },
+      }),
+    })),
+  ];
+  const out: Attachments = { material: [], sources: [], unreadable: [] };
+  // A few blobs at a time: latency overlaps without opening a connection per attachment.
+  for (let i = 0; i < reads.length; i += fetchConcurrency) {
+    const settled = await Promise.allSettled(reads.slice(i, i + fetchConcurrency).map((r) => r.read()));
+    settled.forEach((s, j) => {
+      if (s.status === 'fulfilled') {
+        out.material.push(s.value.material);
+        out.sources.push(s.value.source);
+      } else if (isBosunError(s.reason)) {
+        out.unreadable.push({ where: reads[i + j]!.where, code: s.reason.code, message: s.reason.message });
+      } else {
+        throw s.reason;
+      }
     });
   }
   return out;

@@ -24,8 +24,21 @@ interface Entry<T> {
   readonly expires: number;
 }
 
+// Policies are hashed on every verification; keys and roots are long-lived objects, so their
+// fingerprints are computed once per object.
+const keyPrints = new WeakMap<KeyObject, string>();
+const rootPrints = new WeakMap<object, string>();
+
 function keyFingerprint(key: KeyObject): string {
-  return createHash('sha256').update(key.export({ format: 'der', type: 'spki' })).digest('hex');
+  let print = keyPrints.get(key);
+  if (print === undefined) keyPrints.set(key, (print = createHash('sha256').update(key.export({ format: 'der', type: 'spki' })).digest('hex')));
+  return print;
+}
+
+function rootFingerprint(root: object): string {
+  let print = rootPrints.get(root);
+  if (print === undefined) rootPrints.set(root, (print = createHash('sha256').update(JSON.stringify(root)).digest('hex')));
+  return print;
 }
 
 /**
@@ -37,7 +50,7 @@ export function policyHash(policy: ImageTrustPolicy, extra: Readonly<Record<stri
   const doc = {
     key: policy.key ? keyFingerprint(policy.key) : undefined,
     identity: policy.identity,
-    root: policy.trustedRoot ? createHash('sha256').update(JSON.stringify(policy.trustedRoot)).digest('hex') : undefined,
+    root: policy.trustedRoot ? rootFingerprint(policy.trustedRoot) : undefined,
     extra,
   };
   return createHash('sha256').update(JSON.stringify(doc)).digest('hex');

@@ -10,20 +10,30 @@ import { signLimits } from '../limits.js';
 import { readFileCapped } from '../read-file.js';
 import { loadTrustedRoot } from '../trusted-root.js';
 import type { ImageTrustPolicy } from '../verify-image.js';
+import { createKeylessSigner, hasKeylessFlags } from '../keyless/create.js';
+import type { KeylessFlags } from '../keyless/create.js';
+import type { KeylessSigner } from '../keyless/signer.js';
+import type { ImageSigner } from './layout-signer.js';
 import type { BundleFormat, SignedImage } from './sign-image.js';
 import { attestImage, signImage } from './sign-image.js';
 import type { ImageVerificationReport } from './verify-ref.js';
 import { verifyAttestationRef, verifyImageRef } from './verify-ref.js';
 
-/** Options of `bosun sign` / `bosun attest` as the CLI hands them over. */
-export interface SignCommandOptions {
+/**
+ * Options of `bosun sign` / `bosun attest` as the CLI hands them over. With `key`, key signing;
+ * without, keyless (the `KeylessFlags`: token, service URLs, trusted root).
+ */
+export interface SignCommandOptions extends KeylessFlags {
   /** Private key: a file path or `env://VAR`. */
-  readonly key: string;
+  readonly key?: string;
   readonly password: PasswordSource;
   readonly bundleFormat?: string;
   /** `k=v` strings. */
   readonly annotations?: readonly string[];
-  /** cosign's `--tlog-upload`; only false is possible (key signatures are offline in bosun). */
+  /**
+   * cosign's `--tlog-upload`. Key signatures are offline in bosun (only false); keyless ones
+   * always get a Rekor entry (only true). Unset takes the one that fits.
+   */
   readonly tlogUpload?: boolean;
   readonly remote?: RemoteOptions;
   readonly env?: NodeJS.ProcessEnv;
@@ -58,18 +68,28 @@ function bundleFormat(v: string | undefined): BundleFormat {
   throw new BosunError('INPUT_INVALID', `--bundle-format must be legacy, referrers or both, not '${v}'`);
 }
 
+async function imageSigner(opts: SignCommandOptions): Promise<ImageSigner | KeylessSigner> {
+  if (opts.key === undefined) {
+    if (opts.tlogUpload === false) throw new BosunError('INPUT_INVALID', 'keyless signing always records the signature in Rekor: drop --tlog-upload=false, or sign with --key');
+    return createKeylessSigner(opts);
+  }
+  if (hasKeylessFlags(opts)) throw new BosunError('INPUT_INVALID', '--key excludes --identity-token, --fulcio-url, --rekor-url and --timestamp-server-url');
+  if (opts.tlogUpload === true) throw new BosunError('INPUT_INVALID', 'bosun signs with keys offline and has no Rekor client for them: pass --tlog-upload=false (the default), or sign keylessly');
+  return loadPrivateKey(opts.key, { password: opts.password, ...(opts.env ? { env: opts.env } : {}) });
+}
+
 async function signer(opts: SignCommandOptions) {
-  if (opts.tlogUpload === true) throw new BosunError('INPUT_INVALID', 'bosun signs with keys offline and has no Rekor client: pass --tlog-upload=false (the default)');
-  const { privateKey, publicKey } = await loadPrivateKey(opts.key, { password: opts.password, ...(opts.env ? { env: opts.env } : {}) });
+  const annotations = parseAnnotations(opts.annotations);
+  const format = bundleFormat(opts.bundleFormat);
   return {
-    signer: { privateKey, publicKey },
-    bundleFormat: bundleFormat(opts.bundleFormat),
-    annotations: parseAnnotations(opts.annotations),
+    signer: await imageSigner(opts),
+    bundleFormat: format,
+    annotations,
     ...(opts.remote ? { remote: opts.remote } : {}),
   };
 }
 
-/** `bosun sign --key K IMAGE`. */
+/** `bosun sign [--key K | keyless flags] IMAGE`. */
 export async function signCommand(image: string, opts: SignCommandOptions): Promise<SignedImage> {
   return signImage(image, await signer(opts));
 }
@@ -90,7 +110,7 @@ export async function readPredicate(path: string, stdin: () => Readable): Promis
   return doc as Record<string, unknown>;
 }
 
-/** `bosun attest --key K --predicate F --type T IMAGE`. */
+/** `bosun attest [--key K | keyless flags] --predicate F --type T IMAGE`. */
 export async function attestCommand(image: string, type: string, predicate: Record<string, unknown>, opts: SignCommandOptions): Promise<SignedImage> {
   return attestImage(image, predicateTypeFor(type), predicate, await signer(opts));
 }

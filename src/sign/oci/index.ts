@@ -6,6 +6,8 @@ export type { AttachmentKind, AttachmentSource, Attachments, Listing } from './a
 export { VerificationCache, policyHash } from './cache.js';
 export type { VerificationCacheOptions } from './cache.js';
 export { attestImage, signImage } from './sign-image.js';
+export { layoutSigner } from './layout-signer.js';
+export type { LayoutSigner } from './layout-signer.js';
 export type { BundleFormat, ImageSigner, SignImageOptions, SignedImage } from './sign-image.js';
 export { verifyAttestationRef, verifyImageRef } from './verify-ref.js';
 export type { ImageVerificationReport, VerifiedItem, VerifyImageOptions } from './verify-ref.js';

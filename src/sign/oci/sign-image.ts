@@ -1,34 +1,30 @@
-import type { KeyObject } from 'node:crypto';
+import type { Bundle } from '@sigstore/bundle';
 import { BosunError } from '../../errors.js';
 import type { Digest } from '../../oci/digest.js';
 import { formatReference, parseReference, type Reference } from '../../oci/reference.js';
 import * as remote from '../../oci/remote/index.js';
 import type { RemoteOptions } from '../../oci/remote/index.js';
 import type { Descriptor } from '../../oci/types.js';
-import { digestOf } from '../../oci/digest.js';
-import { signData, verifyData } from '../algorithms.js';
 import { serializeBundle } from '../bundle.js';
-import { cosignLayout, cosignTag } from '../cosign.js';
-import { envelopeToJson, signEnvelope } from '../dsse.js';
-import { IN_TOTO_PAYLOAD_TYPE, buildStatement } from '../intoto.js';
+import { cosignTag } from '../cosign.js';
+import { buildStatement } from '../intoto.js';
 import type { Statement } from '../intoto.js';
-import { signStatementWithKey } from '../sign-blob.js';
+import type { KeylessSigner } from '../keyless/signer.js';
 import { buildSimpleSigning } from '../simple-signing.js';
 import { COSIGN_SIGN_PREDICATE_TYPE } from './attachments.js';
 import { appendLegacyLayer, attachBundleReferrer, bundleAnnotations } from './attach.js';
+import type { LegacyLayer } from './attach.js';
+import { layoutSigner } from './layout-signer.js';
+import type { ImageSigner } from './layout-signer.js';
 
 /** Where signatures go: cosign 2.x / Kyverno's tags, cosign 3.x's referrer bundles, or both. */
 export type BundleFormat = 'legacy' | 'referrers' | 'both';
-
-/** The key pair an image is signed with (see `loadPrivateKey`). */
-export interface ImageSigner {
-  readonly privateKey: KeyObject;
-  readonly publicKey: KeyObject;
-}
+export type { ImageSigner };
 
 /** Options shared by `signImage` and `attestImage`. */
 export interface SignImageOptions {
-  readonly signer: ImageSigner;
+  /** A key pair, or a `KeylessSigner` (Fulcio + Rekor [+ TSA]). */
+  readonly signer: ImageSigner | KeylessSigner;
   /** Default 'both'. */
   readonly bundleFormat?: BundleFormat;
   /** `-a k=v`: signed into the payload (simple-signing `optional`, or the statement predicate). */
@@ -72,56 +68,52 @@ function statementFor(t: Target, predicateType: string, predicate: Record<string
   return buildStatement([{ name: repositoryName(t.ref), digest: t.subject.digest }], predicateType, predicate);
 }
 
-async function writeReferrer(t: Target, statement: Statement, opts: SignImageOptions): Promise<Descriptor> {
-  const bundle = signStatementWithKey(statement, opts.signer.privateKey, opts.signer.publicKey);
-  const json = Buffer.from(serializeBundle(bundle));
-  return attachBundleReferrer(t.repo, t.subject, json, bundleAnnotations(statement.predicateType, opts.now ?? new Date()));
-}
-
 /**
- * `bosun sign --key K IMAGE`: resolves IMAGE to a digest once and signs that digest. Legacy: a
- * simple-signing payload and its signature appended as a layer to `sha256-<hex>.sig`.
- * Referrers: a DSSE in-toto statement (predicateType `COSIGN_SIGN_PREDICATE_TYPE`) in a v0.3
- * bundle attached as an OCI 1.1 referrer. Key signing is offline: no Rekor entry is made.
+ * `bosun sign IMAGE`: resolves IMAGE to a digest once and signs that digest. Legacy: a
+ * simple-signing payload and its signature appended as a layer to `sha256-<hex>.sig` (keyless:
+ * with cosign's certificate, chain and Rekor bundle annotations). Referrers: a DSSE in-toto
+ * statement (predicateType `COSIGN_SIGN_PREDICATE_TYPE`) in a v0.3 bundle attached as an OCI
+ * 1.1 referrer. Every signature is made before anything is pushed. Key signing is offline (no
+ * Rekor entry); keyless signing throws the SIGN_KEYLESS_* codes of `KeylessSigner`.
  */
 export async function signImage(image: string, opts: SignImageOptions): Promise<SignedImage> {
   const t = await target(image, opts);
   const format = opts.bundleFormat ?? 'both';
   const optional = opts.annotations && Object.keys(opts.annotations).length > 0 ? { ...opts.annotations } : undefined;
-  let legacy: SignedImage['legacy'];
-  if (format !== 'referrers') {
-    const payload = buildSimpleSigning(repositoryName(t.ref), t.subject.digest, optional);
-    const signature = signData(opts.signer.privateKey, payload).toString('base64');
-    const tag = cosignTag(t.subject.digest, 'sig');
-    const sigKey = cosignLayout.annotations.signature;
-    const duplicates = (l: { digest: string; annotations: Readonly<Record<string, string>> }) =>
-      l.digest === digestOf(payload) && verifyData(opts.signer.publicKey, payload, Buffer.from(l.annotations[sigKey] ?? '', 'base64'));
-    const manifest = await appendLegacyLayer(t.repo, tag, { blob: payload, mediaType: cosignLayout.simpleSigningMediaType, annotations: { [sigKey]: signature }, duplicates });
-    legacy = { tag, manifest };
-  }
-  const referrer = format === 'legacy' ? undefined : await writeReferrer(t, statementFor(t, COSIGN_SIGN_PREDICATE_TYPE, optional ? { annotations: optional } : {}), opts);
-  return { reference: formatReference(t.ref), digest: t.subject.digest, ...(legacy ? { legacy } : {}), ...(referrer ? { referrer } : {}) };
+  const signer = layoutSigner(opts.signer);
+  const layer = format === 'referrers' ? undefined : await signer.signatureLayer(buildSimpleSigning(repositoryName(t.ref), t.subject.digest, optional));
+  const statement = statementFor(t, COSIGN_SIGN_PREDICATE_TYPE, optional ? { annotations: optional } : {});
+  const bundle = format === 'legacy' ? undefined : await signer.statementBundle(statement);
+  return push(t, { layer, tag: cosignTag(t.subject.digest, 'sig'), bundle, predicateType: statement.predicateType }, opts);
 }
 
 /**
- * `bosun attest --key K --predicate F --type T IMAGE`: an in-toto Statement v1 about the image
- * digest, signed as a DSSE envelope and stored as a `sha256-<hex>.att` layer (with cosign's
- * `predicateType` annotation) and/or a v0.3 bundle referrer.
+ * `bosun attest --predicate F --type T IMAGE`: an in-toto Statement v1 about the image digest,
+ * signed as a DSSE envelope and stored as a `sha256-<hex>.att` layer (with cosign's
+ * `predicateType` annotation) and/or a v0.3 bundle referrer. Keyless, one signature and one
+ * Rekor entry serve both layouts.
  */
 export async function attestImage(image: string, predicateType: string, predicate: Record<string, unknown>, opts: SignImageOptions): Promise<SignedImage> {
   const t = await target(image, opts);
   const format = opts.bundleFormat ?? 'both';
   const statement = statementFor(t, predicateType, predicate);
-  let legacy: SignedImage['legacy'];
-  if (format !== 'referrers') {
-    const payload = Buffer.from(JSON.stringify(statement));
-    const envelope = signEnvelope(IN_TOTO_PAYLOAD_TYPE, payload, opts.signer.privateKey);
-    const blob = Buffer.from(JSON.stringify(envelopeToJson(envelope)));
-    const tag = cosignTag(t.subject.digest, 'att');
-    // cosign writes an empty signature annotation on `.att` layers: the envelope carries it.
-    const annotations = { [cosignLayout.annotations.signature]: '', predicateType, ...(opts.annotations ?? {}) };
-    legacy = { tag, manifest: await appendLegacyLayer(t.repo, tag, { blob, mediaType: cosignLayout.dsseMediaType, annotations }) };
-  }
-  const referrer = format === 'legacy' ? undefined : await writeReferrer(t, statement, opts);
+  const signer = layoutSigner(opts.signer);
+  const signed = format === 'referrers' ? undefined : await signer.attestationLayer(statement);
+  const layer = signed && { ...signed, annotations: { ...signed.annotations, predicateType, ...(opts.annotations ?? {}) } };
+  const bundle = format === 'legacy' ? undefined : await signer.statementBundle(statement);
+  return push(t, { layer, tag: cosignTag(t.subject.digest, 'att'), bundle, predicateType }, opts);
+}
+
+interface Signed {
+  readonly layer: LegacyLayer | undefined;
+  readonly tag: string;
+  readonly bundle: Bundle | undefined;
+  readonly predicateType: string;
+}
+
+async function push(t: Target, s: Signed, opts: SignImageOptions): Promise<SignedImage> {
+  const legacy = s.layer ? { tag: s.tag, manifest: await appendLegacyLayer(t.repo, s.tag, s.layer) } : undefined;
+  const annotations = bundleAnnotations(s.predicateType, opts.now ?? new Date());
+  const referrer = s.bundle ? await attachBundleReferrer(t.repo, t.subject, Buffer.from(serializeBundle(s.bundle)), annotations) : undefined;
   return { reference: formatReference(t.ref), digest: t.subject.digest, ...(legacy ? { legacy } : {}), ...(referrer ? { referrer } : {}) };
 }

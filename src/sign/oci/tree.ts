@@ -83,6 +83,16 @@ export function formatTree(t: ImageTree): string {
   return `${lines.join('\n')}\n`;
 }
 
+// Annotations come from the registry: one that is not JSON is shown as null, not a crash.
+function jsonOrNull(text: string | undefined): unknown {
+  if (text === undefined) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * `bosun download signature IMAGE`: the `.sig` layers as cosign prints them (one JSON object a
  * line: Base64Signature, Payload, Cert, Chain, Bundle, RFC3161Timestamp), then each signature
@@ -95,14 +105,13 @@ export async function downloadSignatures(image: string, opts: RemoteOptions = {}
   const a = cosignLayout.annotations;
   return found.material.map((m) => {
     if (m.kind === 'bundle') return JSON.parse(serializeBundle(m.bundle)) as unknown;
-    const bundle = m.annotations[a.bundle];
     return {
       Base64Signature: m.annotations[a.signature] ?? '',
       Payload: m.payload.toString('base64'),
       Cert: m.annotations[a.certificate] ?? null,
       Chain: m.annotations[a.chain] ?? null,
-      Bundle: bundle ? (JSON.parse(bundle) as unknown) : null,
-      RFC3161Timestamp: null,
+      Bundle: jsonOrNull(m.annotations[a.bundle]),
+      RFC3161Timestamp: jsonOrNull(m.annotations[a.rfc3161Timestamp]),
     };
   });
 }
