@@ -96,6 +96,8 @@ export interface ServeAdmissionOptions {
   /** Decision budget in ms (default 8000: inside a 10 s webhook timeoutSeconds). */
   readonly timeoutMs?: number;
   readonly failurePolicy?: 'Fail' | 'Ignore';
+  /** TTL and size of the verification cache (default 5 minutes, 10 000 entries). */
+  readonly verifyCache?: Pick<VerificationCacheOptions, 'ttlMs' | 'maxEntries'>;
   readonly logger?: Logger;
 }
 
@@ -104,7 +106,7 @@ export async function serveAdmission(opts: ServeAdmissionOptions): Promise<Admis
   const config = await loadAdmissionConfig(opts.policiesDir, opts.exceptionsNamespace, opts.logger);
   const namespaces: NamespaceLookup = opts.namespacesFile ? await namespacesFromFile(opts.namespacesFile) : staticNamespaces({});
   const trustedRoot = opts.trustedRootFile ? await loadTrustedRoot(opts.trustedRootFile) : undefined;
-  const deps = verifierDeps(registryOptions(opts.insecureRegistries ?? []), trustedRoot ? { trustedRoot } : {});
+  const deps = verifierDeps(registryOptions(opts.insecureRegistries ?? []), { ...(trustedRoot ? { trustedRoot } : {}), ...(opts.verifyCache ? { cache: opts.verifyCache } : {}) });
   const audit = opts.auditLog ? await openAuditLog(opts.auditLog) : undefined;
   const reports = opts.policyReports ? policyReportFile(opts.policyReports) : undefined;
   const wrap = (endpoint: 'validate' | 'mutate'): AdmissionHandler => {
