@@ -96,6 +96,16 @@ describe('admission handler', () => {
     assert.equal(m.calls(), calls, 'signatures came from the cache');
   });
 
+  test('a digest signed in one repository does not pass from the cache when deployed from another', async () => {
+    const m = material(0);
+    const onlyApp: SignatureSource = { ...m.source, find: (repo, d, kind, sig) => (repo.repository === 'app' ? m.source.find(repo, d, kind, sig) : source(() => []).find(repo, d, kind, sig)) };
+    const cache = new VerificationCache<Verified>();
+    assert.equal((await handler([policy()], onlyApp, { cache })(req(pod()), signal)).allowed, true);
+    const copy = await handler([policy()], onlyApp, { cache })(req(pod(`registry.test/copy@${digest}`)), signal);
+    assert.equal(copy.allowed, false);
+    assert.match(copy.status!.message, /no signatures/);
+  });
+
   test('Audit mode admits with warnings', async () => {
     const d = await handler([policy({ action: 'Audit' })], material(3).source)(req(pod()), signal);
     assert.equal(d.allowed, true);

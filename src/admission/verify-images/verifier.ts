@@ -21,7 +21,7 @@ export interface Verified {
 /** Shared across requests: where signatures and digests come from, the cache, keyless trust. */
 export interface VerifierDeps {
   readonly signatures: SignatureSource;
-  /** Successful verifications by (digest, kind, predicate type, attestor set); shared with `bosun verify`'s cache type. */
+  /** Successful verifications by (repository, digest, kind, predicate type, attestor set); the cache type `bosun verify` uses. */
   readonly cache: VerificationCache<Verified>;
   /** Sigstore trusted root for keyless attestors; keyless entries fail without one. */
   readonly trustedRoot?: TrustedRoot;
@@ -100,7 +100,10 @@ export function requestVerifier(deps: VerifierDeps, opts: { readonly mutate: boo
       return verifyAgainstSet(found, `${c.ref.registry}/${c.ref.repository}`, c.digest, set, predicateType, deps.trustedRoot);
     };
     if (!c.entry.useCache) return compute();
-    return deps.cache.getOrCompute(`${c.digest}|${predicateType ?? 'sig'}|${setId(set)}`, compute, { signal: c.signal });
+    // The repository is part of the key: signatures live beside the image, so the same digest
+    // signed in one repository must not make a copy in another pass from the cache.
+    const key = `${c.ref.registry}/${c.ref.repository}@${c.digest}|${predicateType ?? 'sig'}|${setId(set)}`;
+    return deps.cache.getOrCompute(key, compute, { signal: c.signal });
   }
 
   async function checkSet(c: Ctx, set: AttestorSet, predicateType: string | undefined): Promise<Check & { verified?: Verified }> {
