@@ -22,11 +22,9 @@ export { loadAdmissionConfig, registryOptions, serveAdmission, verifierDeps } fr
 export type { AdmissionConfig, ServeAdmissionOptions } from './serve.js';
 export { startAdmissionServer } from './server.js';
 export type { AdmissionServer, AdmissionServerOptions } from './server.js';
-export { verificationCache } from './verify-images/cache.js';
-export type { CacheOptions, VerificationCache as AdmissionVerificationCache } from './verify-images/cache.js';
 export { parseVerifyImages } from './verify-images/config.js';
 export type { Attestor, AttestorSet, AttestationCheck, VerifyImagesEntry } from './verify-images/config.js';
-export { cosignTagSource } from './verify-images/signatures.js';
+export { registrySource } from './verify-images/signatures.js';
 export type { SignatureSource } from './verify-images/signatures.js';
 export { requestVerifier } from './verify-images/verifier.js';
 export type { ImageRecord, RequestVerifier, Verified, VerifierDeps } from './verify-images/verifier.js';

@@ -2,13 +2,12 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { BosunError } from '../errors.js';
-import type { Digest } from '../oci/digest.js';
-import * as remote from '../oci/remote/index.js';
 import type { RemoteOptions } from '../oci/remote/index.js';
 import type { Policy } from '../policy/index.js';
 import { toPolicy } from '../policy/index.js';
 import { parseYamlDocuments, readTextFile } from '../policy/load.js';
 import { loadTrustedRoot } from '../sign/index.js';
+import { VerificationCache, type VerificationCacheOptions } from '../sign/oci/index.js';
 import { openAuditLog } from './audit-log.js';
 import type { PolicyException } from './exceptions.js';
 import { acceptExceptions } from './exceptions.js';
@@ -23,8 +22,7 @@ import { namespacesFromFile, staticNamespaces } from './namespaces.js';
 import { policyReportFile } from './reports.js';
 import type { AdmissionServer } from './server.js';
 import { startAdmissionServer } from './server.js';
-import { verificationCache } from './verify-images/cache.js';
-import { cosignTagSource } from './verify-images/signatures.js';
+import { registrySource } from './verify-images/signatures.js';
 import type { VerifierDeps, Verified } from './verify-images/verifier.js';
 
 /** Policies and break-glass exceptions read from a directory of YAML files. */
@@ -71,12 +69,14 @@ export function registryOptions(insecureRegistries: readonly string[]): (registr
   return (registry) => ({ insecure: insecure.has(registry), retry: { attempts: 2, baseDelayMs: 50 } });
 }
 
-/** Shared verification dependencies: cosign tag layout, registry resolve, a TTL cache. */
-export function verifierDeps(optionsFor: (registry: string) => RemoteOptions, extra: { trustedRoot?: VerifierDeps['trustedRoot']; cacheTtlMs?: number } = {}): VerifierDeps {
+/**
+ * Shared verification dependencies: the registry read as `bosun verify` reads it (cosign tags
+ * and bundle referrers) and one verification cache (5 minutes, 10 000 entries by default).
+ */
+export function verifierDeps(optionsFor: (registry: string) => RemoteOptions, extra: { trustedRoot?: VerifierDeps['trustedRoot']; cache?: VerificationCacheOptions } = {}): VerifierDeps {
   return {
-    signatures: cosignTagSource(optionsFor),
-    resolveDigest: async (ref, signal) => (await remote.resolve(ref, { ...optionsFor(ref.registry), ...(signal ? { signal } : {}) })).digest as Digest,
-    cache: verificationCache<Verified>(extra.cacheTtlMs !== undefined ? { ttlMs: extra.cacheTtlMs } : {}),
+    signatures: registrySource(optionsFor),
+    cache: new VerificationCache<Verified>(extra.cache ?? {}),
     ...(extra.trustedRoot ? { trustedRoot: extra.trustedRoot } : {}),
   };
 }
@@ -96,6 +96,8 @@ export interface ServeAdmissionOptions {
   /** Decision budget in ms (default 8000: inside a 10 s webhook timeoutSeconds). */
   readonly timeoutMs?: number;
   readonly failurePolicy?: 'Fail' | 'Ignore';
+  /** TTL and size of the verification cache (default 5 minutes, 10 000 entries). */
+  readonly verifyCache?: Pick<VerificationCacheOptions, 'ttlMs' | 'maxEntries'>;
   readonly logger?: Logger;
 }
 
@@ -104,7 +106,7 @@ export async function serveAdmission(opts: ServeAdmissionOptions): Promise<Admis
   const config = await loadAdmissionConfig(opts.policiesDir, opts.exceptionsNamespace, opts.logger);
   const namespaces: NamespaceLookup = opts.namespacesFile ? await namespacesFromFile(opts.namespacesFile) : staticNamespaces({});
   const trustedRoot = opts.trustedRootFile ? await loadTrustedRoot(opts.trustedRootFile) : undefined;
-  const deps = verifierDeps(registryOptions(opts.insecureRegistries ?? []), trustedRoot ? { trustedRoot } : {});
+  const deps = verifierDeps(registryOptions(opts.insecureRegistries ?? []), { ...(trustedRoot ? { trustedRoot } : {}), ...(opts.verifyCache ? { cache: opts.verifyCache } : {}) });
   const audit = opts.auditLog ? await openAuditLog(opts.auditLog) : undefined;
   const reports = opts.policyReports ? policyReportFile(opts.policyReports) : undefined;
   const wrap = (endpoint: 'validate' | 'mutate'): AdmissionHandler => {

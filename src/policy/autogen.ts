@@ -20,8 +20,21 @@ export function autogenControllers(policy: Policy): string[] {
   return annotation.split(',').map((s) => s.trim()).filter((s) => (POD_CONTROLLERS as readonly string[]).includes(s));
 }
 
-/** The policy's rules followed by their generated controller rules. */
-export function expandRules(policy: Policy): Rule[] {
+const expanded = new WeakMap<Policy, readonly Rule[]>();
+
+/**
+ * The policy's rules followed by their generated controller rules. Memoised per policy object
+ * (policies are immutable once parsed): generating costs a JSON round trip per rule, which a
+ * webhook would otherwise pay on every request, and stable rule objects let per-rule parses
+ * (verifyImages keys) be memoised too.
+ */
+export function expandRules(policy: Policy): readonly Rule[] {
+  let rules = expanded.get(policy);
+  if (!rules) expanded.set(policy, (rules = generateRules(policy)));
+  return rules;
+}
+
+function generateRules(policy: Policy): Rule[] {
   const controllers = autogenControllers(policy);
   const plain = controllers.filter((c) => c !== 'CronJob');
   const out: Rule[] = [...policy.rules];

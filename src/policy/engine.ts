@@ -49,10 +49,31 @@ export async function evaluatePolicy(policy: Policy, req: PolicyRequest, opts: E
   return out;
 }
 
+// Only context entries (rule or foreach) and variables write into a rule's data. Rules without
+// them read the request's base context, built once per request instead of deep-copied per rule
+// (the copy was the largest cost of a webhook decision).
+const shared = new WeakMap<PolicyRequest, Record<string, unknown>>();
+const writes = new WeakMap<Rule, boolean>();
+
+function hasContextEntries(v: unknown, depth = 0): boolean {
+  if (depth > 32 || typeof v !== 'object' || v === null) return false;
+  if (Array.isArray(v)) return v.some((x) => hasContextEntries(x, depth + 1));
+  return Object.entries(v).some(([k, x]) => (k === 'context' && Array.isArray(x) && x.length > 0) || hasContextEntries(x, depth + 1));
+}
+
+function ruleData(rule: Rule, req: PolicyRequest, ruleVars: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+  let writer = writes.get(rule);
+  if (writer === undefined) writes.set(rule, (writer = (rule.context?.length ?? 0) > 0 || hasContextEntries(rule.validate?.foreach)));
+  if (writer || ruleVars || req.variables) return baseContext(req, req.resource);
+  let data = shared.get(req);
+  if (!data) shared.set(req, (data = baseContext(req, req.resource)));
+  return data;
+}
+
 async function evaluateRule(policy: Policy, rule: Rule, kind: RuleKind, req: PolicyRequest, opts: EvaluateOptions): Promise<RuleOutcome> {
   const isDelete = req.operation === 'DELETE';
-  const data = baseContext(req, req.resource);
   const ruleVars = req.ruleVariables?.[baseRuleName(rule.name)];
+  const data = ruleData(rule, req, ruleVars);
   applyVariables(data, ruleVars);
   const loaded = loadContext(rule.context, data, isDelete);
   if (!loaded.ok) return { status: 'error', message: `rule '${rule.name}': ${loaded.error}` };

@@ -42,7 +42,10 @@ test('serve answers /validate with the policies it was given, and stops on SIGTE
 });
 
 test('bad flags exit 2 with INPUT_INVALID', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', main, 'admission', 'serve', '--policies', '.', '--cert', 'c', '--key', 'k', '--failure-policy', 'Maybe'], { cwd: root, encoding: 'utf8' });
-  assert.equal(r.status, 2);
-  assert.match(r.stderr, /INPUT_INVALID/);
+  const cases = [['--failure-policy', 'Maybe'], ['--verify-cache-size', '0'], ['--verify-cache-ttl', '-1'], ['--timeout', 'soon']];
+  for (const flag of cases) {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', main, 'admission', 'serve', '--policies', '.', '--cert', 'c', '--key', 'k', ...flag], { cwd: root, encoding: 'utf8' });
+    assert.equal(r.status, 2, flag.join(' '));
+    assert.match(r.stderr, /INPUT_INVALID/, flag.join(' '));
+  }
 });

@@ -29,11 +29,17 @@ function render(text: string, values: Obj, namespace: string): string {
   });
 }
 
+// The kubeconfig goes to a temporary directory, never beside the manifests: `deploy/` is source.
 function kubectlParse(dir: string): string[] {
-  const kubeconfig = join(dir, 'kubeconfig');
+  const scratch = mkdtempSync(join(tmpdir(), 'bosun-kubeconfig-'));
+  const kubeconfig = join(scratch, 'kubeconfig');
   writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: [{name: none, cluster: {server: "https://127.0.0.1:1"}}]\ncontexts: [{name: none, context: {cluster: none, user: none}}]\nusers: [{name: none, user: {token: offline}}]\ncurrent-context: none\n');
-  const out = execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'label', '--local', '-f', dir, '-o', 'name', 'bosun.dev/checked=true'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  return out.trim().split('\n').sort();
+  try {
+    const out = execFileSync('kubectl', ['--kubeconfig', kubeconfig, 'label', '--local', '-f', dir, '-o', 'name', 'bosun.dev/checked=true'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return out.trim().split('\n').sort();
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 function objects(dir: string): Obj[] {

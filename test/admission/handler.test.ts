@@ -8,13 +8,14 @@ import { connect } from 'node:tls';
 import { after, describe, test } from 'node:test';
 import {
   acceptExceptions, admissionHandler, parseVerifyImages, startAdmissionServer, staticNamespaces, unavailableNamespaces,
-  verificationCache, withFailurePolicy, withTimeout, type AdmissionHandler, type SignatureSource, type Verified,
+  withFailurePolicy, withTimeout, type AdmissionHandler, type SignatureSource, type Verified,
 } from '../../src/admission/index.js';
 import { parseReview } from '../../src/admission/review.js';
 import { isBosunError } from '../../src/errors.js';
 import type { Digest } from '../../src/oci/digest.js';
 import { toPolicy, type Policy } from '../../src/policy/index.js';
 import type { SignatureMaterial } from '../../src/sign/index.js';
+import { VerificationCache, type AttachmentKind, type Attachments } from '../../src/sign/oci/index.js';
 import { IN_TOTO_PAYLOAD_TYPE, buildSimpleSigning, buildStatement, cosignLayout, envelopeToJson, signEnvelope } from '../../src/sign/index.js';
 import { signData } from '../../src/sign/algorithms.js';
 import { testKeyPair } from '../helpers/cosign-push.js';
@@ -26,6 +27,17 @@ const digest = `sha256:${'1'.repeat(64)}` as Digest;
 const image = `registry.test/app@${digest}`;
 const vulnType = 'https://cosign.sigstore.dev/attestation/vuln/v1';
 
+// An in-memory SignatureSource: material as the registry reader would hand it over (cosign tag layout).
+function source(find: (digest: Digest, kind: AttachmentKind) => SignatureMaterial[]): SignatureSource {
+  return {
+    find: async (_repo, d, kind): Promise<Attachments> => {
+      const material = find(d, kind);
+      return { material, sources: material.map(() => ({ layout: 'legacy', where: 'memory', annotations: {} })), unreadable: [] };
+    },
+    resolve: async () => { throw new Error('no tags here'); },
+  };
+}
+
 function material(criticals: number): { source: SignatureSource; calls: () => number } {
   const payload = buildSimpleSigning('registry.test/app', digest);
   const sig: SignatureMaterial = { kind: 'legacy', payload, annotations: { [cosignLayout.annotations.signature]: signData(key.privateKey, payload).toString('base64') }, mediaType: cosignLayout.simpleSigningMediaType };
@@ -33,7 +45,7 @@ function material(criticals: number): { source: SignatureSource; calls: () => nu
   const env = signEnvelope(IN_TOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement)), key.privateKey);
   const att: SignatureMaterial = { kind: 'legacy', payload: Buffer.from(JSON.stringify(envelopeToJson(env))), annotations: {}, mediaType: cosignLayout.dsseMediaType };
   let calls = 0;
-  return { source: { find: async (_r, d, kind) => { calls++; return d === digest ? [kind === 'sig' ? sig : att] : []; } }, calls: () => calls };
+  return { source: source((d, kind) => { calls++; return d === digest ? [kind === 'signature' ? sig : att] : []; }), calls: () => calls };
 }
 
 function policy(extra: { action?: string; failurePolicy?: string; conditions?: unknown; refs?: string[]; namespaceSelector?: unknown } = {}): Policy {
@@ -53,10 +65,10 @@ function policy(extra: { action?: string; failurePolicy?: string; conditions?: u
   }, 'test');
 }
 
-function handler(policies: Policy[], source: SignatureSource, opts: { namespaces?: ReturnType<typeof staticNamespaces>; cache?: ReturnType<typeof verificationCache<Verified>>; exceptions?: ReturnType<typeof acceptExceptions>['accepted'] } = {}): AdmissionHandler {
+function handler(policies: Policy[], source: SignatureSource, opts: { namespaces?: ReturnType<typeof staticNamespaces>; cache?: VerificationCache<Verified>; exceptions?: ReturnType<typeof acceptExceptions>['accepted'] } = {}): AdmissionHandler {
   return admissionHandler('validate', {
     policies,
-    verifier: { signatures: source, cache: opts.cache ?? verificationCache<Verified>(), resolveDigest: async () => { throw new Error('no tags here'); } },
+    verifier: { signatures: source, cache: opts.cache ?? new VerificationCache<Verified>() },
     namespaces: opts.namespaces ?? staticNamespaces({ prod: { env: 'prod' } }),
     exceptions: () => opts.exceptions ?? [],
   });
@@ -76,12 +88,22 @@ describe('admission handler', () => {
 
   test('cached verifications still re-evaluate conditions (kyverno#17173)', async () => {
     const m = material(1);
-    const cache = verificationCache<Verified>();
+    const cache = new VerificationCache<Verified>();
     const lenient = policy({ conditions: [{ all: [{ key: '{{ scanner.result.criticals }}', operator: 'LessThan', value: 5 }] }] });
     assert.equal((await handler([lenient], m.source, { cache })(req(pod()), signal)).allowed, true);
     const calls = m.calls();
     assert.equal((await handler([policy()], m.source, { cache })(req(pod()), signal)).allowed, false);
     assert.equal(m.calls(), calls, 'signatures came from the cache');
+  });
+
+  test('a digest signed in one repository does not pass from the cache when deployed from another', async () => {
+    const m = material(0);
+    const onlyApp: SignatureSource = { ...m.source, find: (repo, d, kind, sig) => (repo.repository === 'app' ? m.source.find(repo, d, kind, sig) : source(() => []).find(repo, d, kind, sig)) };
+    const cache = new VerificationCache<Verified>();
+    assert.equal((await handler([policy()], onlyApp, { cache })(req(pod()), signal)).allowed, true);
+    const copy = await handler([policy()], onlyApp, { cache })(req(pod(`registry.test/copy@${digest}`)), signal);
+    assert.equal(copy.allowed, false);
+    assert.match(copy.status!.message, /no signatures/);
   });
 
   test('Audit mode admits with warnings', async () => {
@@ -97,7 +119,7 @@ describe('admission handler', () => {
   });
 
   test('verification that cannot complete fails closed unless the policy says failurePolicy: Ignore', async () => {
-    const broken: SignatureSource = { find: async () => { throw new Error('registry unreachable'); } };
+    const broken = source(() => { throw new Error('registry unreachable'); });
     assert.equal((await handler([policy()], broken)(req(pod()), signal)).allowed, false);
     const ignored = await handler([policy({ failurePolicy: 'Ignore' })], broken)(req(pod()), signal);
     assert.equal(ignored.allowed, true);
@@ -230,12 +252,12 @@ describe('attestor count and required', () => {
   });
 
   test('required: false admits an image with no signatures, but not one with a bad signature', async () => {
-    const none: SignatureSource = { find: async () => [] };
+    const none = source(() => []);
     assert.equal((await handler([twoKeys(1, false)], none)(req(pod()), signal)).allowed, true);
     assert.equal((await handler([twoKeys(1, true)], none)(req(pod()), signal)).allowed, false);
     const foreign = testKeyPair();
     const payload = buildSimpleSigning('registry.test/app', digest);
-    const bad: SignatureSource = { find: async () => [{ kind: 'legacy', payload, annotations: { [cosignLayout.annotations.signature]: signData(foreign.privateKey, payload).toString('base64') }, mediaType: cosignLayout.simpleSigningMediaType }] };
+    const bad = source(() => [{ kind: 'legacy', payload, annotations: { [cosignLayout.annotations.signature]: signData(foreign.privateKey, payload).toString('base64') }, mediaType: cosignLayout.simpleSigningMediaType }]);
     assert.equal((await handler([twoKeys(1, false)], bad)(req(pod()), signal)).allowed, false);
   });
 });

@@ -92,3 +92,39 @@ test('invalid policies are rejected with POLICY_INVALID', () => {
   assert.throws(() => parsePolicies('apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: x}\nspec: {rules: []}\n', 'bad'), { code: 'POLICY_INVALID' });
   assert.throws(() => parsePolicies('kind: [', 'bad'), { code: 'POLICY_INVALID' });
 });
+
+test('a rule\'s context variables never reach another rule of the same request (shared base context)', async () => {
+  const [p] = parsePolicies(`
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: context-isolation
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: reads-before
+      match: {any: [{resources: {kinds: [Pod]}}]}
+      validate:
+        deny:
+          conditions:
+            any: [{key: marker, operator: AnyIn, value: "{{ keys(@) }}"}]
+    - name: writes
+      match: {any: [{resources: {kinds: [Pod]}}]}
+      context:
+        - name: marker
+          variable: {value: written}
+      validate:
+        deny:
+          conditions:
+            any: [{key: "{{ marker }}", operator: NotEquals, value: written}]
+    - name: reads-after
+      match: {any: [{resources: {kinds: [Pod]}}]}
+      validate:
+        deny:
+          conditions:
+            any: [{key: marker, operator: AnyIn, value: "{{ keys(@) }}"}]
+`, 'inline');
+  const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'prod' }, spec: { containers: [] } };
+  const results = await evaluate([p!], req(pod));
+  assert.deepEqual(results.map((r) => [r.rule, r.status]), [['reads-before', 'pass'], ['writes', 'pass'], ['reads-after', 'pass']]);
+});

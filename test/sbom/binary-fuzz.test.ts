@@ -50,5 +50,5 @@ test('text parsers (go.mod, pom.properties): arbitrary text throws only BosunErr
   await fc.assert(fc.asyncProperty(fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: syntax, maxLength: 60 })), async (s) => {
     await onlyBosunErrors(() => parseGoMod(s));
     await onlyBosunErrors(() => pomCoordinates(s));
-  }), { numRuns: 300 });
+  }), { numRuns: 300, examples: [['"\\groupId"']] });
 });

@@ -6,18 +6,50 @@ import { VerificationCache, policyHash } from '../../src/sign/oci/cache.js';
 
 const d = `sha256:${'a'.repeat(64)}` as const;
 
-test('entries expire after the TTL and the oldest is evicted at capacity', () => {
+test('entries expire after the TTL and the least recently used is evicted at capacity', () => {
   let now = 1000;
   const cache = new VerificationCache<string>({ ttlMs: 100, maxEntries: 2, now: () => now });
   cache.set('k1', 'one');
   cache.set('k2', 'two');
-  assert.equal(cache.get('k1'), 'one');
+  assert.equal(cache.get('k1'), 'one', 'k1 is now the most recently used');
   cache.set('k3', 'three');
-  assert.equal(cache.get('k1'), undefined);
-  assert.deepEqual([cache.get('k2'), cache.get('k3')], ['two', 'three']);
-  now += 100;
   assert.equal(cache.get('k2'), undefined);
+  assert.deepEqual([cache.get('k1'), cache.get('k3')], ['one', 'three']);
+  now += 100;
+  assert.equal(cache.get('k1'), undefined);
   assert.equal(cache.size, 1);
+});
+
+test('getOrCompute coalesces concurrent identical calls and stores only successes', async () => {
+  const cache = new VerificationCache<string>();
+  let runs = 0;
+  let release!: (v: string) => void;
+  const slow = (): Promise<string> => { runs++; return new Promise((ok) => (release = ok)); };
+  const waiting = [cache.getOrCompute('k', slow), cache.getOrCompute('k', slow), cache.getOrCompute('k', slow)];
+  release('v');
+  assert.deepEqual(await Promise.all(waiting), ['v', 'v', 'v']);
+  assert.equal(runs, 1);
+  assert.equal(await cache.getOrCompute('k', slow), 'v', 'a later call is a hit');
+  assert.equal(runs, 1);
+  const failing = async (): Promise<string> => { runs++; throw new Error('bad signature'); };
+  await assert.rejects(cache.getOrCompute('f', failing), /bad signature/);
+  await assert.rejects(cache.getOrCompute('f', failing), /bad signature/);
+  assert.equal(runs, 3, 'a failure is recomputed every time');
+  assert.equal(cache.get('f'), undefined);
+});
+
+test('an aborted caller stops waiting; the shared computation finishes and is stored', async () => {
+  const cache = new VerificationCache<string>();
+  let release!: (v: string) => void;
+  const ctl = new AbortController();
+  const compute = (): Promise<string> => new Promise((ok) => (release = ok));
+  const aborted = cache.getOrCompute('k', compute, { signal: ctl.signal });
+  const patient = cache.getOrCompute('k', compute);
+  ctl.abort(new Error('client went away'));
+  await assert.rejects(aborted, /client went away/);
+  release('v');
+  assert.equal(await patient, 'v');
+  assert.equal(cache.get('k'), 'v');
 });
 
 test('the key changes with the image, the signature state and the policy', () => {

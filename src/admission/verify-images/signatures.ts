@@ -1,63 +1,48 @@
-import { BosunError, isBosunError } from '../../errors.js';
 import type { Digest } from '../../oci/digest.js';
-import * as remote from '../../oci/remote/index.js';
+import { identifierOf, type Reference } from '../../oci/reference.js';
+import { Repository } from '../../oci/remote/index.js';
 import type { RemoteOptions } from '../../oci/remote/index.js';
-import type { Reference } from '../../oci/reference.js';
-import { openVerified } from '../../oci/partial.js';
-import type { ImageCore } from '../../oci/types.js';
-import type { SignatureMaterial } from '../../sign/index.js';
-import { cosignTag, signLimits } from '../../sign/index.js';
+import type { AttachmentKind, Attachments } from '../../sign/oci/index.js';
+import { readAttached } from '../../sign/oci/index.js';
+
+type Repo = Pick<Reference, 'registry' | 'repository'>;
 
 /**
- * Where signature material comes from. The default reads cosign's tag layout
- * (`<repo>:sha256-<hex>.sig` / `.att`); tests and other layouts plug in here.
+ * Where images' digests and signature material come from. The default reads the registry the
+ * way `bosun verify` does (`registrySource`); tests plug in other sources here.
  */
 export interface SignatureSource {
-  /** Material stored for `digest` in `repo`; an empty list when there is none. */
-  find(repo: Pick<Reference, 'registry' | 'repository'>, digest: Digest, kind: 'sig' | 'att', signal?: AbortSignal): Promise<SignatureMaterial[]>;
+  /**
+   * Material attached to `digest` in `repo` (cosign `.sig`/`.att` tags and Sigstore bundle
+   * referrers); empty lists when there is none.
+   */
+  find(repo: Repo, digest: Digest, kind: AttachmentKind, signal?: AbortSignal): Promise<Attachments>;
+  /** The digest a tag names now; called once per tag per request. */
+  resolve(ref: Reference, signal?: AbortSignal): Promise<Digest>;
 }
 
-const maxLayerBytes = 4 * 1024 * 1024;
+/** Registry sessions kept (one per repository: the ping and token are paid once). */
+const maxSessions = 1000;
 
-/** Reads cosign `.sig` / `.att` manifests with the registry client; `optionsFor(registry)` gives TLS/auth. */
-export function cosignTagSource(optionsFor: (registry: string) => RemoteOptions): SignatureSource {
-  return {
-    async find(repo, digest, kind, signal) {
-      const ref: Reference = { registry: repo.registry, repository: repo.repository, tag: cosignTag(digest, kind) };
-      const opts = { ...optionsFor(repo.registry), ...(signal ? { signal } : {}) };
-      // Signature layers are not filesystem layers (fromCore refuses their media types), so the
-      // raw core is captured and each blob is read through openVerified (digest and size checked).
-      let core: ImageCore | undefined;
-      let got;
-      try {
-        got = await remote.get(ref, { ...opts, decorate: (c) => (core = c) });
-      } catch (err) {
-        if (isBosunError(err, 'OCI_MANIFEST_UNKNOWN')) return [];
-        throw err;
-      }
-      if (got.kind !== 'image' || !core) throw new BosunError('SIGN_BUNDLE_INVALID', `${repo.repository}:${ref.tag} is not an image manifest`);
-      const manifest = await got.image.manifest();
-      if (manifest.layers.length > signLimits.entries) {
-        throw new BosunError('LIMIT_EXCEEDED', `${repo.repository}:${ref.tag} has ${manifest.layers.length} layers, more than the ${signLimits.entries} bosun checks`);
-      }
-      const out: SignatureMaterial[] = [];
-      for (const [i, desc] of manifest.layers.entries()) {
-        if (desc.size > maxLayerBytes) throw new BosunError('LIMIT_EXCEEDED', `signature layer ${desc.digest} is ${desc.size} bytes`);
-        const payload = await readAll(await openVerified(core, desc, `${repo.repository}:${ref.tag} layer ${i}`));
-        out.push({ kind: 'legacy', payload, annotations: desc.annotations ?? {}, mediaType: desc.mediaType });
-      }
-      return out;
-    },
+/**
+ * Reads the registry with `src/sign/oci` (`readAttached`, `Repository.resolve`): the same
+ * layouts and limits as `bosun verify`. `optionsFor(registry)` gives TLS/auth. Sessions are kept
+ * per repository (least recently used dropped beyond 1000). A request's abort signal does not
+ * cancel a registry read, which other requests may be sharing; the caller stops waiting instead.
+ */
+export function registrySource(optionsFor: (registry: string) => RemoteOptions): SignatureSource {
+  const sessions = new Map<string, Repository>();
+  const session = (repo: Repo): Repository => {
+    const key = `${repo.registry}/${repo.repository}`;
+    let r = sessions.get(key);
+    if (r) sessions.delete(key);
+    else r = new Repository(repo.registry, repo.repository, 'pull', optionsFor(repo.registry));
+    if (sessions.size >= maxSessions) sessions.delete(sessions.keys().next().value!);
+    sessions.set(key, r);
+    return r;
   };
-}
-
-async function readAll(stream: AsyncIterable<Buffer>): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of stream) {
-    size += c.length;
-    if (size > maxLayerBytes) throw new BosunError('LIMIT_EXCEEDED', `signature layer larger than ${maxLayerBytes} bytes`);
-    chunks.push(c);
-  }
-  return Buffer.concat(chunks);
+  return {
+    find: (repo, digest, kind) => readAttached(session(repo), digest, kind),
+    resolve: (ref) => session(ref).resolve(identifierOf(ref)),
+  };
 }

@@ -6,9 +6,9 @@ import { formatReference, parseReference, type Reference } from '../../oci/refer
 import { evaluateConditions } from '../../policy/conditions.js';
 import type { ImageVerifier } from '../../policy/index.js';
 import { matchWildcard } from '../../policy/wildcard.js';
-import type { ImageTrustPolicy, SignatureMaterial } from '../../sign/index.js';
-import { verifyImageAttestations, verifyImageSignatures } from '../../sign/index.js';
-import type { VerificationCache } from './cache.js';
+import type { ImageTrustPolicy } from '../../sign/index.js';
+import type { AttachmentKind, Attachments, VerificationCache } from '../../sign/oci/index.js';
+import { verifyAttached } from '../../sign/oci/index.js';
 import type { AttestationCheck, Attestor, AttestorSet, VerifyImagesEntry } from './config.js';
 import { parseVerifyImages } from './config.js';
 import type { SignatureSource } from './signatures.js';
@@ -21,8 +21,7 @@ export interface Verified {
 /** Shared across requests: where signatures and digests come from, the cache, keyless trust. */
 export interface VerifierDeps {
   readonly signatures: SignatureSource;
-  /** Resolves a tag to the digest it names now (remote.resolve); called once per tag per request. */
-  resolveDigest(ref: Reference, signal?: AbortSignal): Promise<Digest>;
+  /** Successful verifications by (repository, digest, kind, predicate type, attestor set); the cache type `bosun verify` uses. */
   readonly cache: VerificationCache<Verified>;
   /** Sigstore trusted root for keyless attestors; keyless entries fail without one. */
   readonly trustedRoot?: TrustedRoot;
@@ -56,7 +55,7 @@ class VerificationFailed extends Error {}
  */
 export function requestVerifier(deps: VerifierDeps, opts: { readonly mutate: boolean }): RequestVerifier {
   const resolved = new Map<string, Promise<Digest>>();
-  const material = new Map<string, Promise<SignatureMaterial[]>>();
+  const material = new Map<string, Promise<Attachments>>();
   const pins = new Map<string, Digest>();
   const records = new Map<string, ImageRecord>();
 
@@ -64,10 +63,10 @@ export function requestVerifier(deps: VerifierDeps, opts: { readonly mutate: boo
     if (ref.digest) return Promise.resolve(ref.digest);
     const key = formatReference(ref);
     let p = resolved.get(key);
-    if (!p) resolved.set(key, (p = deps.resolveDigest(ref, signal)));
+    if (!p) resolved.set(key, (p = deps.signatures.resolve(ref, signal)));
     return p;
   };
-  const find = (ref: Reference, digest: Digest, kind: 'sig' | 'att', signal?: AbortSignal): Promise<SignatureMaterial[]> => {
+  const find = (ref: Reference, digest: Digest, kind: AttachmentKind, signal?: AbortSignal): Promise<Attachments> => {
     const key = `${ref.registry}/${ref.repository}@${digest}.${kind}`;
     let p = material.get(key);
     if (!p) material.set(key, (p = deps.signatures.find(ref, digest, kind, signal)));
@@ -96,12 +95,15 @@ export function requestVerifier(deps: VerifierDeps, opts: { readonly mutate: boo
 
   async function verifiedSet(c: Ctx, set: AttestorSet, predicateType: string | undefined): Promise<Verified> {
     const compute = async (): Promise<Verified> => {
-      const found = await find(c.ref, c.digest, predicateType ? 'att' : 'sig', c.signal);
-      if (found.length === 0) throw new VerificationFailed(`no ${predicateType ? `'${predicateType}' attestations` : 'signatures'} found for ${c.digest}`);
-      return verifyAgainstSet(found, c.digest, set, predicateType, deps.trustedRoot);
+      const found = await find(c.ref, c.digest, predicateType ? 'attestation' : 'signature', c.signal);
+      if (found.material.length === 0 && found.unreadable.length === 0) throw new VerificationFailed(`no ${predicateType ? `'${predicateType}' attestations` : 'signatures'} found for ${c.digest}`);
+      return verifyAgainstSet(found, `${c.ref.registry}/${c.ref.repository}`, c.digest, set, predicateType, deps.trustedRoot);
     };
     if (!c.entry.useCache) return compute();
-    return deps.cache.get(`${c.digest}|${predicateType ?? 'sig'}|${setId(set)}`, compute, c.signal);
+    // The repository is part of the key: signatures live beside the image, so the same digest
+    // signed in one repository must not make a copy in another pass from the cache.
+    const key = `${c.ref.registry}/${c.ref.repository}@${c.digest}|${predicateType ?? 'sig'}|${setId(set)}`;
+    return deps.cache.getOrCompute(key, compute, { signal: c.signal });
   }
 
   async function checkSet(c: Ctx, set: AttestorSet, predicateType: string | undefined): Promise<Check & { verified?: Verified }> {
@@ -157,19 +159,24 @@ function selects(entry: VerifyImagesEntry, image: string): boolean {
   return entry.imageReferences.some((g) => matchWildcard(g, image)) && !entry.skipImageReferences.some((g) => matchWildcard(g, image));
 }
 
+const setIds = new WeakMap<AttestorSet, string>();
+
+// Attestor sets are parsed once per policy (parseVerifyImages), so their hash is memoised too.
 function setId(set: AttestorSet): string {
-  return createHash('sha256').update(JSON.stringify([set.count, set.attestors.map((a) => a.id)])).digest('hex').slice(0, 32);
+  let id = setIds.get(set);
+  if (!id) setIds.set(set, (id = createHash('sha256').update(JSON.stringify([set.count, set.attestors.map((a) => a.id)])).digest('hex').slice(0, 32)));
+  return id;
 }
 
-async function verifyAgainstSet(found: readonly SignatureMaterial[], digest: Digest, set: AttestorSet, predicateType: string | undefined, trustedRoot: TrustedRoot | undefined): Promise<Verified> {
+async function verifyAgainstSet(found: Attachments, name: string, digest: Digest, set: AttestorSet, predicateType: string | undefined, trustedRoot: TrustedRoot | undefined): Promise<Verified> {
   const predicates: unknown[] = [];
   const reasons: string[] = [];
   let passed = 0;
   for (const attestor of set.attestors) {
     try {
       const policy = trustFor(attestor, trustedRoot);
-      const v = predicateType ? await verifyImageAttestations(digest, found, policy, predicateType) : await verifyImageSignatures(digest, found, policy);
-      for (const s of v.verified) if (s.statement) predicates.push(s.statement.predicate ?? {});
+      const report = await verifyAttached(name, digest, found, policy, predicateType ? { kind: 'attestation', predicateType } : { kind: 'signature' });
+      if (predicateType) for (const item of report.verified) predicates.push((item.payload as { predicate?: unknown }).predicate ?? {});
       passed++;
     } catch (err) {
       if (!isBosunError(err) || !(err.code.startsWith('SIGN_') || err.code === 'LIMIT_EXCEEDED')) throw err;

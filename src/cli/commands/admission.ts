@@ -15,6 +15,8 @@ interface ServeFlags {
   namespaces?: string;
   trustedRoot?: string;
   timeout: string;
+  verifyCacheTtl: string;
+  verifyCacheSize: string;
   failurePolicy: string;
   logLevel: string;
 }
@@ -36,11 +38,15 @@ export function registerAdmission(program: Command): void {
     .option('--namespaces <file>', 'YAML map of namespace name to labels, for namespaceSelector')
     .option('--trusted-root <file>', 'Sigstore trusted_root.json for keyless attestors')
     .option('--timeout <ms>', 'decision budget; keep well inside the webhook timeoutSeconds', '8000')
+    .option('--verify-cache-ttl <seconds>', 'how long a successful signature/attestation verification is reused', '300')
+    .option('--verify-cache-size <n>', 'verification results kept at most (least recently used dropped)', '10000')
     .option('--failure-policy <Fail|Ignore>', 'what to answer when a decision cannot be made', 'Fail')
     .option('--log-level <level>', 'pino log level', 'info')
     .action(async (flags: ServeFlags) => {
       const timeoutMs = Number(flags.timeout);
       if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new BosunError('INPUT_INVALID', `invalid --timeout "${flags.timeout}": want milliseconds > 0`);
+      const ttlSeconds = positiveInteger(flags.verifyCacheTtl, '--verify-cache-ttl', true);
+      const maxEntries = positiveInteger(flags.verifyCacheSize, '--verify-cache-size', false);
       if (flags.failurePolicy !== 'Fail' && flags.failurePolicy !== 'Ignore') throw new BosunError('INPUT_INVALID', `invalid --failure-policy "${flags.failurePolicy}": want Fail or Ignore`);
       const logger = pino({ level: flags.logLevel }, pino.destination(2));
       const server = await serveAdmission({
@@ -50,6 +56,7 @@ export function registerAdmission(program: Command): void {
         addr: flags.addr,
         insecureRegistries: flags.insecureRegistries,
         timeoutMs,
+        verifyCache: { ttlMs: ttlSeconds * 1000, maxEntries },
         failurePolicy: flags.failurePolicy,
         logger,
         ...(flags.auditLog ? { auditLog: flags.auditLog } : {}),
@@ -65,4 +72,11 @@ export function registerAdmission(program: Command): void {
       });
       await server.close();
     });
+}
+
+// `0` is allowed for the TTL (never reuse a verification), not for the size.
+function positiveInteger(raw: string, flag: string, zeroOk: boolean): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < (zeroOk ? 0 : 1)) throw new BosunError('INPUT_INVALID', `invalid ${flag} "${raw}": want an integer ${zeroOk ? '>= 0' : '> 0'}`);
+  return n;
 }

@@ -25,9 +25,18 @@ function tokens(line: string): string[] {
   const out: string[] = [];
   const re = /"((?:[^"\\]|\\.)*)"|`([^`]*)`|(\S+)/g;
   for (let m = re.exec(line); m; m = re.exec(line)) {
-    out.push(m[1] !== undefined ? (JSON.parse(`"${m[1]}"`) as string) : (m[2] ?? m[3] ?? ''));
+    out.push(m[1] !== undefined ? unquote(m[1]) : (m[2] ?? m[3] ?? ''));
   }
   return out;
+}
+
+// Go's escapes are close enough to JSON's for module paths; one JSON rejects (`\g`) is a bad file.
+function unquote(body: string): string {
+  try {
+    return JSON.parse(`"${body}"`) as string;
+  } catch (err) {
+    throw new BosunError('SBOM_FILE_INVALID', `bad escape in quoted string "${body.slice(0, 80)}"`, { cause: err });
+  }
 }
 
 /** Index of the first `//` outside a quoted string, or -1 (one pass: lines may be long). */

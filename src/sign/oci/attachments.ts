@@ -79,21 +79,19 @@ function wantReferrer(desc: Descriptor, kind: AttachmentKind): boolean {
   return kind === 'signature' ? type === COSIGN_SIGN_PREDICATE_TYPE : type !== COSIGN_SIGN_PREDICATE_TYPE;
 }
 
-async function listLegacy(repo: Repository, subject: Digest, kind: AttachmentKind, state: string[]): Promise<Listing['legacy']> {
+async function listLegacy(repo: Repository, subject: Digest, kind: AttachmentKind): Promise<{ items: Listing['legacy']; state: string[] }> {
   const tag = cosignTag(subject, kind === 'signature' ? 'sig' : 'att');
   const manifest = await repo.manifest(tag);
-  if (!manifest) return [];
-  state.push(`${tag}@${manifest.digest}`);
+  if (!manifest) return { items: [], state: [] };
   const layers = parseLayers(manifest.raw, tag);
   if (layers.length > signLimits.imageAttachments) throw tooMany(layers.length, subject);
-  return layers.map((layer) => ({ tag, layer }));
+  return { items: layers.map((layer) => ({ tag, layer })), state: [`${tag}@${manifest.digest}`] };
 }
 
-async function listReferrers(repo: Repository, subject: Digest, kind: AttachmentKind, state: string[]): Promise<Descriptor[]> {
+async function listReferrers(repo: Repository, subject: Digest, kind: AttachmentKind): Promise<{ items: Descriptor[]; state: string[] }> {
   const found = await repo.referrers(subject);
-  if (found.source === 'none') return [];
-  state.push(`referrers(${found.source}):${found.manifests.map((m) => m.digest).join(',')}`);
-  return found.manifests.filter((d) => wantReferrer(d, kind));
+  if (found.source === 'none') return { items: [], state: [] };
+  return { items: found.manifests.filter((d) => wantReferrer(d, kind)), state: [`referrers(${found.source}):${found.manifests.map((m) => m.digest).join(',')}`] };
 }
 
 /**
@@ -103,14 +101,11 @@ async function listReferrers(repo: Repository, subject: Digest, kind: Attachment
  * any blob is fetched (CVE-2023-46737).
  */
 export async function listAttachments(repo: Repository, subject: Digest, kind: AttachmentKind): Promise<Listing> {
-  // Both layouts are read at once (one round trip of latency, not two); the state keeps a fixed
-  // order so it stays a stable cache key.
-  const legacyState: string[] = [];
-  const referrerState: string[] = [];
-  const [legacy, referrers] = await Promise.all([listLegacy(repo, subject, kind, legacyState), listReferrers(repo, subject, kind, referrerState)]);
-  const state = [...legacyState, ...referrerState];
-  if (legacy.length + referrers.length > signLimits.imageAttachments) throw tooMany(legacy.length + referrers.length, subject);
-  return { subject, kind, legacy, referrers, state };
+  // Both layouts are read at once (one round trip less); `state` keeps a fixed order.
+  const [legacy, referrers] = await Promise.all([listLegacy(repo, subject, kind), listReferrers(repo, subject, kind)]);
+  const count = legacy.items.length + referrers.items.length;
+  if (count > signLimits.imageAttachments) throw tooMany(count, subject);
+  return { subject, kind, legacy: legacy.items, referrers: referrers.items, state: [...legacy.state, ...referrers.state] };
 }
 
 async function readReferrer(repo: Repository, desc: Descriptor): Promise<Buffer> {

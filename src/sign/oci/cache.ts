@@ -7,7 +7,7 @@ import type { ImageTrustPolicy } from '../verify-image.js';
 export interface VerificationCacheOptions {
   /** How long a positive result is reused (default 5 minutes). */
   readonly ttlMs?: number;
-  /** Entries kept; the oldest is evicted first (default 10,000). */
+  /** Entries kept; the least recently used is evicted first (default 10,000). */
   readonly maxEntries?: number;
   /**
    * Within this long after a verification, the same reference under the same policy is
@@ -17,6 +17,12 @@ export interface VerificationCacheOptions {
   readonly revalidateAfterMs?: number;
   /** The clock (tests). */
   readonly now?: () => number;
+}
+
+/** What `getOrCompute` also remembers under (reference, policy) for `getRecent`. */
+export interface RecentKey {
+  readonly reference: string;
+  readonly policy: string;
 }
 
 interface Entry<T> {
@@ -57,14 +63,19 @@ export function policyHash(policy: ImageTrustPolicy, extra: Readonly<Record<stri
 }
 
 /**
- * Remembers successful verifications keyed by (image digest, the digests of the signature
- * manifests read, policy hash). Any new or removed signature changes the manifest digests and
- * so misses; a changed policy misses; entries expire after the TTL so revocations in a trusted
- * root update are picked up. Only successes are stored: a failure is always re-checked.
+ * The one verification cache, used by `bosun verify` (verify-ref.ts) and the admission webhook.
+ * Callers choose the key; it must name the image digest and everything that decides trust
+ * (`policyHash`, or the admission attestor set). Only successes are stored: a failure is always
+ * re-checked, so a newly signed image passes at once. Entries expire after the TTL (revocations
+ * in a trusted root update are picked up) and the least recently used goes first at capacity.
+ * `getOrCompute` coalesces concurrent identical verifications into one computation, which one
+ * caller giving up never aborts. What is cached is the verification alone: callers evaluate
+ * their policy conditions on the result every time (kyverno#17173).
  */
 export class VerificationCache<T> {
   private readonly entries = new Map<string, Entry<T>>();
   private readonly recent = new Map<string, Entry<T>>();
+  private readonly inflight = new Map<string, Promise<T>>();
   private readonly revalidateAfterMs: number;
   private readonly ttlMs: number;
   private readonly maxEntries: number;
@@ -73,11 +84,11 @@ export class VerificationCache<T> {
   constructor(opts: VerificationCacheOptions = {}) {
     this.ttlMs = opts.ttlMs ?? 5 * 60_000;
     this.revalidateAfterMs = Math.min(opts.revalidateAfterMs ?? 0, this.ttlMs);
-    this.maxEntries = opts.maxEntries ?? 10_000;
+    this.maxEntries = Math.max(1, opts.maxEntries ?? 10_000);
     this.now = opts.now ?? Date.now;
   }
 
-  /** The cache key for one verification. */
+  /** The cache key for one `bosun verify` verification: image, signature manifests read, policy. */
   static key(image: Digest, state: readonly string[], policy: string): string {
     return `${image}|${state.join(';')}|${policy}`;
   }
@@ -93,10 +104,39 @@ export class VerificationCache<T> {
   }
 
   /** Stores a verified result; with `recent`, also for `getRecent(reference, policy)`. */
-  set(key: string, value: T, recent?: { readonly reference: string; readonly policy: string }): void {
+  set(key: string, value: T, recent?: RecentKey): void {
     const now = this.now();
     this.put(this.entries, key, { value, expires: now + this.ttlMs });
     if (recent && this.revalidateAfterMs > 0) this.put(this.recent, `${recent.reference}|${recent.policy}`, { value, expires: now + this.revalidateAfterMs });
+  }
+
+  /**
+   * The stored result for `key`, else the result of `compute()` (stored when it succeeds).
+   * Concurrent calls for one key share a single `compute()`. `signal` abandons only this
+   * caller's wait; a cache hit resolves without a macrotask turn.
+   */
+  getOrCompute(key: string, compute: () => Promise<T>, opts: { readonly signal?: AbortSignal | undefined; readonly recent?: RecentKey } = {}): Promise<T> {
+    const hit = this.get(key);
+    if (hit !== undefined) return Promise.resolve(hit);
+    let p = this.inflight.get(key);
+    if (!p) {
+      p = compute().then((value) => {
+        this.set(key, value, opts.recent);
+        return value;
+      }).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, p);
+    }
+    return opts.signal ? raceAbort(p, opts.signal) : p;
+  }
+
+  /** Forgets every stored result (in-flight computations finish and are stored). */
+  clear(): void {
+    this.entries.clear();
+    this.recent.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
   }
 
   private live(map: Map<string, Entry<T>>, key: string): T | undefined {
@@ -106,6 +146,9 @@ export class VerificationCache<T> {
       map.delete(key);
       return undefined;
     }
+    // Map order is insertion order: re-inserting makes eviction least-recently-used.
+    map.delete(key);
+    map.set(key, e);
     return e.value;
   }
 
@@ -114,8 +157,13 @@ export class VerificationCache<T> {
     if (map.size >= this.maxEntries) map.delete(map.keys().next().value!);
     map.set(key, entry);
   }
+}
 
-  get size(): number {
-    return this.entries.size;
-  }
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -6,7 +6,7 @@ import type { RemoteOptions } from '../../oci/remote/index.js';
 import { parseSimpleSigning } from '../simple-signing.js';
 import type { ImageTrustPolicy, ImageVerification, SignatureMaterial } from '../verify-image.js';
 import { verifyImageAttestations, verifyImageSignatures } from '../verify-image.js';
-import type { AttachmentKind, AttachmentSource, Listing } from './attachments.js';
+import type { AttachmentKind, AttachmentSource, Attachments, Listing } from './attachments.js';
 import { COSIGN_SIGN_PREDICATE_TYPE, envelopeOf, fetchAttachments, listAttachments } from './attachments.js';
 import { VerificationCache, policyHash } from './cache.js';
 
@@ -83,25 +83,48 @@ function toItems(result: ImageVerification, material: readonly SignatureMaterial
   });
 }
 
-type Check = (digest: Digest, material: readonly SignatureMaterial[]) => Promise<ImageVerification>;
+/** What to verify in the attachments of one digest. */
+export type AttachedCheck =
+  | { readonly kind: 'signature'; readonly annotations?: Readonly<Record<string, string>> }
+  | { readonly kind: 'attestation'; readonly predicateType: string };
 
-async function run(image: string, kind: AttachmentKind, opts: VerifyImageOptions, check: Check, filter: (i: VerifiedItem) => string | undefined, extra: Record<string, unknown>): Promise<ImageVerificationReport> {
-  const { repo, name, id } = repositoryFor(image, opts);
-  const policy = opts.cache ? policyHash(opts.policy, extra) : '';
-  const recent = opts.cache?.getRecent(name, policy);
-  if (recent) return recent;
-  const digest = await repo.resolve(id);
+/**
+ * Lists and fetches what is attached to `digest` in both layouts (cosign tags and bundle
+ * referrers): the signature material `verifyAttached` checks, and the manifest `state` that
+ * names it. Throws LIMIT_EXCEEDED, OCI_*, REGISTRY_*.
+ */
+export async function readAttached(repo: Repository, digest: Digest, kind: AttachmentKind): Promise<Attachments & { readonly state: readonly string[] }> {
   const listing: Listing = await listAttachments(repo, digest, kind);
-  const cacheKey = VerificationCache.key(digest, listing.state, policy);
-  const hit = opts.cache?.get(cacheKey);
-  if (hit) return hit;
-  const found = await fetchAttachments(repo, listing);
-  const noun = kind === 'signature' ? 'signatures' : 'attestations';
+  return { ...(await fetchAttachments(repo, listing)), state: listing.state };
+}
+
+function signatureFilter(want: Readonly<Record<string, string>>): (item: VerifiedItem) => string | undefined {
+  return (item) => {
+    const statement = item.payload as { predicateType?: string };
+    if (item.layout === 'referrer' && statement.predicateType !== COSIGN_SIGN_PREDICATE_TYPE) return `referrer is an attestation ('${statement.predicateType ?? ''}'), not a signature`;
+    if (item.layout === 'legacy' && (item.envelope || !isSimpleSigning(item.payload))) return 'a .sig layer must be a simple-signing payload';
+    const have = signedAnnotations(item);
+    const missing = Object.entries(want).filter(([k, v]) => have[k] !== v);
+    return missing.length ? `annotations not matched: ${missing.map(([k, v]) => `${k}=${v}`).join(', ')}` : undefined;
+  };
+}
+
+/**
+ * Verifies attachments read for `digest` (see `readAttached`) under `policy`: the one check
+ * behind `bosun verify`, `bosun verify-attestation` and the admission webhook. Signatures must
+ * be simple-signing `.sig` layers or cosign-sign bundles carrying every wanted annotation;
+ * attestations must be statements about `digest` of exactly `predicateType`. `name` is for
+ * messages. Throws SIGN_NO_SIGNATURES (nothing attached), SIGN_VERIFY_FAILED (nothing passes),
+ * SIGN_PREDICATE_TYPE_MISMATCH, LIMIT_EXCEEDED.
+ */
+export async function verifyAttached(name: string, digest: Digest, found: Attachments, policy: ImageTrustPolicy, check: AttachedCheck): Promise<ImageVerificationReport> {
+  const noun = check.kind === 'signature' ? 'signatures' : 'attestations';
   if (found.material.length === 0 && found.unreadable.length > 0) {
     throw new BosunError('SIGN_VERIFY_FAILED', `none of the ${found.unreadable.length} ${noun} for ${name}@${digest} can be read: ${found.unreadable.map((u) => `${u.code} (${u.message})`).join('; ')}`);
   }
   if (found.material.length === 0) throw new BosunError('SIGN_NO_SIGNATURES', `no ${noun} found for ${name}@${digest}`);
-  const result = await check(digest, found.material);
+  const result = check.kind === 'signature' ? await verifyImageSignatures(digest, found.material, policy) : await verifyImageAttestations(digest, found.material, policy, check.predicateType);
+  const filter = check.kind === 'signature' ? signatureFilter(check.annotations ?? {}) : () => undefined;
   const rejected = [...found.unreadable, ...result.rejected.map((r) => ({ where: found.sources[r.index]!.where, code: r.code, message: r.message }))];
   const verified: VerifiedItem[] = [];
   for (const item of toItems(result, found.material, found.sources)) {
@@ -110,9 +133,19 @@ async function run(image: string, kind: AttachmentKind, opts: VerifyImageOptions
     else verified.push(item);
   }
   if (verified.length === 0) throw new BosunError('SIGN_VERIFY_FAILED', `none of the ${found.material.length} ${noun} for ${name}@${digest} passes: ${rejected.map((r) => `${r.code} (${r.message})`).join('; ')}`);
-  const report = { reference: name, digest, verified, rejected };
-  opts.cache?.set(cacheKey, report, { reference: name, policy });
-  return report;
+  return { reference: name, digest, verified, rejected };
+}
+
+async function run(image: string, check: AttachedCheck, opts: VerifyImageOptions): Promise<ImageVerificationReport> {
+  const { repo, name, id } = repositoryFor(image, opts);
+  const policy = opts.cache ? policyHash(opts.policy, { ...check }) : '';
+  const recent = opts.cache?.getRecent(name, policy);
+  if (recent) return recent;
+  const digest = await repo.resolve(id);
+  const listing: Listing = await listAttachments(repo, digest, check.kind);
+  const verify = async (): Promise<ImageVerificationReport> => verifyAttached(name, digest, await fetchAttachments(repo, listing), opts.policy, check);
+  if (!opts.cache) return verify();
+  return opts.cache.getOrCompute(VerificationCache.key(digest, listing.state, policy), verify, { recent: { reference: name, policy } });
 }
 
 /**
@@ -122,16 +155,7 @@ async function run(image: string, kind: AttachmentKind, opts: VerifyImageOptions
  * (nothing passes), LIMIT_EXCEEDED, OCI_*, REGISTRY_*.
  */
 export async function verifyImageRef(image: string, opts: VerifyImageOptions): Promise<ImageVerificationReport> {
-  const want = opts.annotations ?? {};
-  const filter = (item: VerifiedItem): string | undefined => {
-    const statement = item.payload as { predicateType?: string };
-    if (item.layout === 'referrer' && statement.predicateType !== COSIGN_SIGN_PREDICATE_TYPE) return `referrer is an attestation ('${statement.predicateType ?? ''}'), not a signature`;
-    if (item.layout === 'legacy' && (item.envelope || !isSimpleSigning(item.payload))) return 'a .sig layer must be a simple-signing payload';
-    const have = signedAnnotations(item);
-    const missing = Object.entries(want).filter(([k, v]) => have[k] !== v);
-    return missing.length ? `annotations not matched: ${missing.map(([k, v]) => `${k}=${v}`).join(', ')}` : undefined;
-  };
-  return run(image, 'signature', opts, (d, m) => verifyImageSignatures(d, m, opts.policy), filter, { annotations: want, kind: 'signature' });
+  return run(image, { kind: 'signature', annotations: opts.annotations ?? {} }, opts);
 }
 
 /**
@@ -140,5 +164,5 @@ export async function verifyImageRef(image: string, opts: VerifyImageOptions): P
  * exactly `predicateType` count (SIGN_PREDICATE_TYPE_MISMATCH when some verify but none has it).
  */
 export async function verifyAttestationRef(image: string, predicateType: string, opts: VerifyImageOptions): Promise<ImageVerificationReport> {
-  return run(image, 'attestation', opts, (d, m) => verifyImageAttestations(d, m, opts.policy, predicateType), () => undefined, { predicateType, kind: 'attestation' });
+  return run(image, { kind: 'attestation', predicateType }, opts);
 }
