@@ -185,3 +185,16 @@ test('bosun registry rules add, list and remove', async () => {
   assert.equal(run('remove', '--id', '1').status, 0);
   assert.deepEqual(await listImmutableTagRules(dir), []);
 });
+
+test('the guard hands the store everything: references checked in the put, the lifecycle view', async () => {
+  const meta = new SqliteMetaStore(':memory:');
+  const guard = new ImmutableTagGuard(meta, new RuleSet([{ repository: '**', tag: 'v*' }]));
+  const record = { repo: 'r', digest: `sha256:${'3'.repeat(64)}` as const, mediaType: 'application/vnd.oci.image.manifest.v1+json', size: 2 };
+  const missing = `sha256:${'4'.repeat(64)}` as const;
+  for (const tag of [undefined, 'latest', 'v1']) {
+    await assert.rejects(guard.putManifest(record, tag, [missing]), (e) => isBosunError(e, 'REGISTRY_SERVE_MANIFEST_BLOB_UNKNOWN'), `tag ${tag}`);
+  }
+  assert.equal(typeof guard.lifecycle, 'function');
+  assert.ok(guard.lifecycle?.());
+  await meta.close();
+});

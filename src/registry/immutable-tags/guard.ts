@@ -2,6 +2,7 @@ import type { Digest } from '../../oci/digest.js';
 import type { Descriptor } from '../../oci/types.js';
 import type { ManifestRecord, MetaStore, Page, UploadRecord } from '../meta-store/meta-store.js';
 import { immutableTagError, type RuleSet } from './rules.js';
+import type { LifecycleStore } from '../lifecycle/lifecycle-store.js';
 
 /**
  * One chain of promises per key: `run` starts `fn` only once every earlier `fn` of the same
@@ -45,15 +46,22 @@ export class ImmutableTagGuard implements MetaStore {
     private readonly rules: RuleSet,
   ) {}
 
-  async putManifest(record: ManifestRecord, tag?: string): Promise<void> {
-    if (tag === undefined) return this.inner.putManifest(record);
+  // `refs` must reach the store: it re-checks them inside the put's transaction (GC safety).
+  async putManifest(record: ManifestRecord, tag?: string, refs?: readonly Digest[]): Promise<void> {
+    if (tag === undefined) return this.inner.putManifest(record, undefined, refs);
     const rule = await this.rules.protecting(record.repo, tag);
-    if (!rule) return this.inner.putManifest(record, tag);
+    if (!rule) return this.inner.putManifest(record, tag, refs);
     return this.#lock.run(record.repo, async () => {
       const current = await this.inner.resolveTag(record.repo, tag);
       if (current && current.digest !== record.digest) throw immutableTagError(rule, record.repo, tag, `move (re-push)`);
-      return this.inner.putManifest(record, tag);
+      return this.inner.putManifest(record, tag, refs);
     });
+  }
+
+  /** The wrapped store's lifecycle view (GC, retention), when it has one. */
+  get lifecycle(): (() => LifecycleStore) | undefined {
+    const inner = this.inner;
+    return inner.lifecycle ? () => inner.lifecycle!() : undefined;
   }
 
   async deleteTag(repo: string, tag: string): Promise<boolean> {
@@ -106,7 +114,7 @@ export class ImmutableTagGuard implements MetaStore {
   listRepositories(page: Page): Promise<string[]> {
     return this.inner.listRepositories(page);
   }
-  referrers(repo: string, subject: Digest, opts: { artifactType?: string; limit: number }): Promise<Descriptor[]> {
+  referrers(repo: string, subject: Digest, opts: { artifactType?: string; limit: number; after?: Digest }): Promise<Descriptor[]> {
     return this.inner.referrers(repo, subject, opts);
   }
   createUpload(record: UploadRecord): Promise<void> {
