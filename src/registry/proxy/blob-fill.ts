@@ -5,6 +5,7 @@ import { algorithmOf, type Digest } from '../../oci/digest.js';
 import { blobKey } from '../blob-store/paths.js';
 import type { RegistryContext } from '../context.js';
 import type { Upstream } from './upstream.js';
+import { contentGuard } from '../lifecycle/content-guard.js';
 
 /**
  * Hashes bytes as they pass and holds back the most recent chunk until the end: only when
@@ -89,8 +90,11 @@ export async function startFill(ctx: RegistryContext, upstream: Upstream, repo: 
   verify.pipe(toClient);
   const done = (async () => {
     try {
-      await ctx.blobs.put(blobKey(digest), toStore);
-      await ctx.meta.linkBlob(repo, digest, verify.seen);
+      // Held against a GC sweep until linked, as uploads are (lifecycle/content-guard.ts).
+      await contentGuard(ctx.blobs).use(digest, async () => {
+        await ctx.blobs.put(blobKey(digest), toStore);
+        await ctx.meta.linkBlob(repo, digest, verify.seen);
+      });
     } finally {
       blob.release();
     }

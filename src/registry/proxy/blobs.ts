@@ -4,6 +4,7 @@ import { blobKey } from '../blob-store/paths.js';
 import type { RegistryContext } from '../context.js';
 import { startFill, type BlobFill } from './blob-fill.js';
 import { asProxyError, type Upstream } from './upstream.js';
+import { contentGuard } from '../lifecycle/content-guard.js';
 
 /** What the blob route should do for a request under a proxy prefix. */
 export type BlobPlan =
@@ -47,12 +48,15 @@ export class BlobCache {
         });
         continue;
       }
-      const stored = await this.ctx.blobs.stat(blobKey(digest));
-      if (stored) {
+      // The check and the link are held against a GC sweep, so a link never points at swept bytes.
+      const linked = await contentGuard(this.ctx.blobs).use(digest, async () => {
+        const stored = await this.ctx.blobs.stat(blobKey(digest));
+        if (!stored) return false;
         await this.upstream.headBlob(repo, digest);
         await this.ctx.meta.linkBlob(repo, digest, stored.size);
-        return { kind: 'local' };
-      }
+        return true;
+      });
+      if (linked) return { kind: 'local' };
       if (opts.isHead) return { kind: 'head', size: await this.upstream.headBlob(repo, digest) };
       // Awaits above may have let another request start a fill meanwhile: check again.
       if (this.#fills.has(digest)) continue;
