@@ -3,26 +3,17 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { serveRegistry, type OpenedRegistry } from '../../src/registry/serve.js';
+import { indexDigest, skopeo } from '../helpers/skopeo.js';
 
 const run = promisify(execFile);
 let work = '';
 let served: OpenedRegistry & { url: string };
 let host = '';
-
-async function skopeo(...args: string[]): Promise<string> {
-  const { stdout } = await run('skopeo', ['--insecure-policy', ...args], { maxBuffer: 16 << 20 });
-  return stdout;
-}
-
-async function indexDigest(layout: string): Promise<string> {
-  const index = JSON.parse(await readFile(join(layout, 'index.json'), 'utf8')) as { manifests: Array<{ digest: string }> };
-  return index.manifests[0]!.digest;
-}
 
 before(async () => {
   work = await mkdtemp(join(tmpdir(), 'bosun-skopeo-'));

@@ -77,3 +77,11 @@ export interface MetaStore {
   lifecycle?(): LifecycleStore;
   close(): Promise<void>;
 }
+
+/** A referrer as the referrers API lists it: the manifest's descriptor with its artifactType and annotations. */
+export function referrerDescriptor(r: ManifestRecord): Descriptor {
+  const d: Descriptor = { mediaType: r.mediaType, digest: r.digest, size: r.size };
+  if (r.artifactType !== undefined) d.artifactType = r.artifactType;
+  if (r.annotations !== undefined) d.annotations = r.annotations;
+  return d;
+}

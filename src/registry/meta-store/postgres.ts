@@ -2,7 +2,7 @@ import pg from 'pg';
 import { BosunError } from '../../errors.js';
 import type { Digest } from '../../oci/digest.js';
 import type { Descriptor } from '../../oci/types.js';
-import type { ManifestRecord, MetaStore, Page, UploadRecord } from './meta-store.js';
+import { referrerDescriptor, type ManifestRecord, type MetaStore, type Page, type UploadRecord } from './meta-store.js';
 import { postgresMigrations } from './postgres-migrations.js';
 
 export interface PostgresMetaStoreOptions {
@@ -256,13 +256,7 @@ export class PostgresMetaStore implements MetaStore {
        WHERE r.name = $1 AND m.subject = $2 AND m.digest > $4 ${byType} ORDER BY m.digest LIMIT $3`,
       params,
     );
-    return rows.map((row) => {
-      const r = toRecord(repo, row);
-      const d: Descriptor = { mediaType: r.mediaType, digest: r.digest, size: r.size };
-      if (r.artifactType !== undefined) d.artifactType = r.artifactType;
-      if (r.annotations !== undefined) d.annotations = r.annotations;
-      return d;
-    });
+    return rows.map((row) => referrerDescriptor(toRecord(repo, row)));
   }
 
   async createUpload(u: UploadRecord): Promise<void> {

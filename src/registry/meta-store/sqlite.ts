@@ -3,7 +3,7 @@ import { BosunError } from '../../errors.js';
 import type { Digest } from '../../oci/digest.js';
 import type { Descriptor } from '../../oci/types.js';
 import type { LifecycleStore } from '../lifecycle/lifecycle-store.js';
-import type { ManifestRecord, MetaStore, Page, UploadRecord } from './meta-store.js';
+import { referrerDescriptor, type ManifestRecord, type MetaStore, type Page, type UploadRecord } from './meta-store.js';
 import { migrations } from './migrations.js';
 import { SqliteLifecycleStore } from './sqlite-lifecycle.js';
 
@@ -259,13 +259,7 @@ export class SqliteMetaStore implements MetaStore {
         ? this.stmt.referrers.all(repo, subject, after, opts.limit)
         : this.stmt.referrersOfType.all(repo, subject, opts.artifactType, after, opts.limit),
     );
-    return rows.map((row) => {
-      const r = toRecord(repo, row);
-      const d: Descriptor = { mediaType: r.mediaType, digest: r.digest, size: r.size };
-      if (r.artifactType !== undefined) d.artifactType = r.artifactType;
-      if (r.annotations !== undefined) d.annotations = r.annotations;
-      return d;
-    });
+    return rows.map((row) => referrerDescriptor(toRecord(repo, row)));
   }
 
   async createUpload(u: UploadRecord): Promise<void> {
