@@ -1,6 +1,6 @@
-// Debian's podman (vfs storage, as root: it runs no container here) pushes to and pulls from
-// bosun's registry through the token flow of the quick start's admin account; the image keeps
-// its config digest (podman's image id) and the registry serves the manifest podman pushed.
+// Debian's podman and buildah (vfs storage, as root: they run no container here) push to and
+// pull from bosun's registry through the token flow of the quick start's admin account; the
+// image keeps its config digest (the image id) and the registry serves what they pushed.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -22,6 +22,13 @@ let creds = '';
 async function podman(store: string, ...args: string[]): Promise<string> {
   const base = ['--root', join(work, store, 'root'), '--runroot', join(work, store, 'run'), '--storage-driver', 'vfs', '--cgroup-manager', 'cgroupfs', '--events-backend', 'none'];
   const { stdout } = await run('podman', [...base, ...args], { maxBuffer: 16 << 20 });
+  return stdout.trim();
+}
+
+/** buildah with its own storage under `store`. */
+async function buildah(store: string, ...args: string[]): Promise<string> {
+  const base = ['--root', join(work, store, 'root'), '--runroot', join(work, store, 'run'), '--storage-driver', 'vfs'];
+  const { stdout } = await run('buildah', [...base, ...args], { maxBuffer: 16 << 20 });
   return stdout.trim();
 }
 
@@ -55,3 +62,13 @@ test('podman push and pull through bosun registry keep the image id; anonymous p
   const inspected = JSON.parse(await skopeo('inspect', '--tls-verify=false', '--creds', creds, `docker://${host}/team/podman:v1`)) as { Layers: string[] };
   assert.equal(inspected.Layers.length, 2);
 });
+
+test('buildah push and pull through bosun registry keep the image id', async () => {
+  await buildah('c', 'pull', `docker-archive:${join(work, 'image.tar')}`);
+  const id = await buildah('c', 'inspect', '--type', 'image', '--format', '{{.FromImageID}}', 'bosun/podman-test:v1');
+  await buildah('c', 'push', '--tls-verify=false', '--creds', creds, 'bosun/podman-test:v1', `docker://${host}/team/buildah:v1`);
+  await buildah('d', 'pull', '--tls-verify=false', '--creds', creds, `${host}/team/buildah:v1`);
+  assert.equal(await buildah('d', 'inspect', '--type', 'image', '--format', '{{.FromImageID}}', `${host}/team/buildah:v1`), id);
+  assert.match(id, /^[0-9a-f]{64}$/);
+});
+
