@@ -13,7 +13,7 @@ import type { ScanReport } from '../../src/vuln/scan/report.js';
 import { dirTree } from '../helpers/dir-tree.js';
 import { osvDir } from '../helpers/memory-advisories.js';
 import { buildImage, writeLayout } from '../helpers/oci-image.js';
-import { debianOsRelease } from '../helpers/sbom-fixture.js';
+import { bookwormExpatXzStatus, debianOsRelease } from '../helpers/sbom-fixture.js';
 import { importDatabase } from '../../src/vuln/db/index.js';
 
 const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
@@ -30,20 +30,7 @@ function bosun(args: string[], cwd?: string): Promise<Run> {
   });
 }
 
-const status = `Package: libexpat1
-Status: install ok installed
-Architecture: amd64
-Source: expat
-Version: 2.5.0-1+deb12u1
-Description: XML parsing C library - runtime library
-
-Package: liblzma5
-Status: install ok installed
-Architecture: amd64
-Source: xz-utils
-Version: 5.4.1-1
-Description: XZ-format compression library
-`;
+const status = bookwormExpatXzStatus;
 const files: Record<string, string> = {
   'etc/os-release': debianOsRelease,
   'var/lib/dpkg/status': status,

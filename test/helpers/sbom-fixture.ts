@@ -126,3 +126,23 @@ export function syntheticDebianTree(): string {
     'app/node_modules/ms/test/fixtures/package.json': JSON.stringify({ name: 'not-a-dep', version: '0.0.0' }),
   });
 }
+
+/**
+ * bookworm's libexpat1 2.5.0-1+deb12u1 and liblzma5 5.4.1-1 as shipped: the scan tests'
+ * packages, whose expected findings are worked out from the records' ranges in
+ * test/cli/scan-commands.test.ts.
+ */
+export const bookwormExpatXzStatus = `Package: libexpat1
+Status: install ok installed
+Architecture: amd64
+Source: expat
+Version: 2.5.0-1+deb12u1
+Description: XML parsing C library - runtime library
+
+Package: liblzma5
+Status: install ok installed
+Architecture: amd64
+Source: xz-utils
+Version: 5.4.1-1
+Description: XZ-format compression library
+`;

@@ -15,24 +15,11 @@ import { importDatabase } from '../../src/vuln/db/index.js';
 import type { ScanReport } from '../../src/vuln/scan/report.js';
 import { osvDir } from '../helpers/memory-advisories.js';
 import { buildImage, buildIndex, type BuiltImage } from '../helpers/oci-image.js';
-import { debianOsRelease } from '../helpers/sbom-fixture.js';
+import { bookwormExpatXzStatus, debianOsRelease } from '../helpers/sbom-fixture.js';
 import { codeOf, imageManifest, makeApp, pushBlob, putManifest } from './helpers.js';
 
-// Two real Debian 12 package versions and a real lodash release, as in test/cli/scan-commands.
-const status = `Package: libexpat1
-Status: install ok installed
-Architecture: amd64
-Source: expat
-Version: 2.5.0-1+deb12u1
-Description: XML parsing C library - runtime library
-
-Package: liblzma5
-Status: install ok installed
-Architecture: amd64
-Source: xz-utils
-Version: 5.4.1-1
-Description: XZ-format compression library
-`;
+// Two real Debian 12 package versions (sbom-fixture.ts) and a real lodash release, as in test/cli/scan-commands.
+const status = bookwormExpatXzStatus;
 // Expected from the records' ranges (see scan-commands.test.ts for the reasoning).
 const expected = ['CVE-2020-28500', 'CVE-2023-52425', 'CVE-2026-102633', 'CVE-2026-34743', 'NSWG-ECO-516'];
 const records: Array<[Parameters<typeof osvDir>[0], string]> = [
