@@ -62,5 +62,16 @@ export interface Advisory {
  * - withdrawn records are never returned.
  */
 export interface AdvisorySource {
-  forPackage(query: { ecosystem: string; release?: string; name: string }, signal?: AbortSignal): Promise<Advisory[]>;
+  /**
+   * The records for each query, in query order (`result[i]` answers `queries[i]`). One call for
+   * a whole SBOM, so a database answers it in a few statements rather than one per package.
+   */
+  forPackages(queries: readonly AdvisoryQuery[], signal?: AbortSignal): Promise<Advisory[][]>;
+}
+
+/** One package lookup: see `AdvisorySource` for what each field means. */
+export interface AdvisoryQuery {
+  ecosystem: string;
+  release?: string;
+  name: string;
 }

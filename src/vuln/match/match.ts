@@ -1,6 +1,6 @@
 import { BosunError } from '../../errors.js';
 import type { Package, Sbom } from '../../sbom/model.js';
-import type { Advisory, Affected, AdvisorySource } from '../advisory.js';
+import type { Advisory, AdvisoryQuery, Affected, AdvisorySource } from '../advisory.js';
 import { normalizeName, osEcosystem, osPackageTypes, queriesFor, type PackageQuery } from './ecosystem.js';
 import { pastEndOfLife } from './eol.js';
 import type { Finding, FindingStatus, MatchNote } from './finding.js';
@@ -121,6 +121,28 @@ function osNotes(sbom: Sbom, os: ReturnType<typeof osEcosystem>, now: Date): Mat
   return eol ? [{ level: 'warning', kind: 'eol', message: `${os.ecosystem} ${os.release} reached end of life on ${eol}; it gets no more security fixes, so findings are incomplete` }] : [];
 }
 
+interface LookupPlan {
+  /** Distinct lookups, asked of the source in one call. */
+  queries: AdvisoryQuery[];
+  /** Per package, its queries in order with the index of their answer. */
+  perPackage: Array<Array<{ query: PackageQuery; answer: number }>>;
+}
+
+function planLookups(packages: readonly Package[], os: ReturnType<typeof osEcosystem>): LookupPlan {
+  const index = new Map<string, number>();
+  const queries: AdvisoryQuery[] = [];
+  const perPackage = packages.map((p) => queriesFor(p, os).map((query) => {
+    const key = `${query.ecosystem}\0${query.release ?? ''}\0${query.name}`;
+    let answer = index.get(key);
+    if (answer === undefined) {
+      answer = queries.push({ ecosystem: query.ecosystem, ...(query.release ? { release: query.release } : {}), name: query.name }) - 1;
+      index.set(key, answer);
+    }
+    return { query, answer };
+  }));
+  return { queries, perPackage };
+}
+
 /**
  * Matches every package of an SBOM against an advisory source. OS packages are looked up in their
  * distribution release's ecosystem (`Debian:12` never matches Debian 11 records) by source package
@@ -133,19 +155,14 @@ export async function match(sbom: Sbom, source: AdvisorySource, opts: MatchOptio
   const sorted: SortedEventsCache = new WeakMap();
   const os = osEcosystem(sbom.os);
   const notes = osNotes(sbom, os, opts.now ?? new Date());
-  const cache = new Map<string, Promise<Advisory[]>>();
+  const lookups = planLookups(sbom.packages, os);
+  const answers = await source.forPackages(lookups.queries, opts.signal);
   const findings: Finding[] = [];
-  for (const p of sbom.packages) {
+  sbom.packages.forEach((p, i) => {
     checkAborted(opts.signal);
     const seen = new Set<string>();
-    for (const query of queriesFor(p, os)) {
-      const key = `${query.ecosystem}\0${query.release ?? ''}\0${query.name}`;
-      let pending = cache.get(key);
-      if (!pending) {
-        pending = source.forPackage({ ecosystem: query.ecosystem, ...(query.release ? { release: query.release } : {}), name: query.name }, opts.signal);
-        cache.set(key, pending);
-      }
-      const hits = hitsFor(p, await pending, { query, compareFor, sorted, notes });
+    for (const { query, answer } of lookups.perPackage[i]!) {
+      const hits = hitsFor(p, answers[answer]!, { query, compareFor, sorted, notes });
       // A later query (an rpm's binary name) adds only vulnerabilities the earlier ones missed.
       for (const finding of mergeHits(p, query, hits, compareFor)) {
         const ids = [finding.id, ...finding.aliases];
@@ -154,7 +171,7 @@ export async function match(sbom: Sbom, source: AdvisorySource, opts: MatchOptio
         findings.push(finding);
       }
     }
-  }
+  });
   findings.sort((a, b) => byCodeUnit(a.package.name, b.package.name) || byCodeUnit(a.package.version, b.package.version) || byCodeUnit(a.id, b.id));
   return { findings, notes };
 }

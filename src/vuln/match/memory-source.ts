@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { BosunError } from '../../errors.js';
-import type { Advisory, AdvisorySource } from '../advisory.js';
+import type { Advisory, AdvisoryQuery, AdvisorySource } from '../advisory.js';
 import { decodeOsv, defaultOsvLimits } from '../db/osv.js';
 import { normalizeName } from './ecosystem.js';
 
@@ -40,9 +40,9 @@ export class MemoryAdvisorySource implements AdvisorySource {
     }
   }
 
-  forPackage(query: { ecosystem: string; release?: string; name: string }): Promise<Advisory[]> {
+  forPackages(queries: readonly AdvisoryQuery[]): Promise<Advisory[][]> {
     // release filtering is per affected entry, in the matcher; the index is by package only
-    return Promise.resolve(this.#index.get(`${query.ecosystem}\0${query.name}`) ?? []);
+    return Promise.resolve(queries.map((q) => this.#index.get(`${q.ecosystem}\0${q.name}`) ?? []));
   }
 }
 

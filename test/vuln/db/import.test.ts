@@ -119,3 +119,23 @@ test('a directory is walked recursively; a single JSON file imports alone', asyn
   assert.equal((await importInto(dir, tree, 'tree')).records, 2);
   assert.deepEqual(await ids(dir, 'walked'), ['T-1', 'T-2']);
 });
+
+test('a record naming a package for every release and for one release is returned once for that release', async () => {
+  const dir = join(tmp.dir, 'releases');
+  await mkdir(dir, { recursive: true });
+  const both = JSON.stringify({
+    id: 'DEB-1', modified: '2024-01-01T00:00:00Z',
+    affected: ['Debian', 'Debian:12'].map((ecosystem) => ({ package: { ecosystem, name: 'zlib' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }] })),
+  });
+  await writeFile(join(dir, 'DEB-1.json'), both);
+  await importInto(join(tmp.dir, 'releases-db'), dir, 'debian');
+  const db = SqliteAdvisorySource.open(join(tmp.dir, 'releases-db', DB_FILE));
+  try {
+    const [twelve, eleven, none] = await db.forPackages([
+      { ecosystem: 'Debian', release: '12', name: 'zlib' }, { ecosystem: 'Debian', release: '11', name: 'zlib' }, { ecosystem: 'Debian', name: 'zlib' },
+    ]);
+    assert.deepEqual([twelve, eleven, none].map((list) => list!.map((a) => a.id)), [['DEB-1'], ['DEB-1'], ['DEB-1']]);
+  } finally {
+    db.close();
+  }
+});

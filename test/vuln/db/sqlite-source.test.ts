@@ -115,3 +115,14 @@ test('decoded records are cached: a second lookup returns the same objects', asy
 test('an aborted signal rejects with ABORTED', async () => {
   await assert.rejects(db.forPackage({ ecosystem: 'npm', name: 'lodash' }, AbortSignal.abort()), (e: unknown) => e instanceof BosunError && e.code === 'ABORTED');
 });
+
+test('forPackages answers each query in order, across statement chunks, as forPackage does one by one', async () => {
+  const distinct = [...lookups.map((c) => c.query), { ecosystem: 'npm', name: 'no-such-package-anywhere' }];
+  // 2,500 queries: more than one statement's worth (2,000), repeats included
+  const queries = Array.from({ length: 2500 }, (_, i) => distinct[(i * 5) % distinct.length]!);
+  const single = new Map<string, string[]>();
+  for (const q of distinct) single.set(JSON.stringify(q), (await db.forPackage(q)).map((a) => a.id));
+  const batch = await db.forPackages(queries);
+  assert.equal(batch.length, queries.length);
+  batch.forEach((answer, i) => assert.deepEqual(answer.map((a) => a.id), single.get(JSON.stringify(queries[i])), `query ${i}`));
+});
