@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { RegistryExtension } from '../app.js';
 import type { RegistryConfig } from '../config.js';
@@ -8,7 +7,6 @@ import { accessGate } from './gate.js';
 import { Principals } from './principals.js';
 import { requestAccess } from './request-access.js';
 import { loadOrCreateSigningKey, type SigningKey } from './signing-key.js';
-import { SqliteAccessStore } from './sqlite-store.js';
 import type { AccessStore } from './store.js';
 import { tokenRoute } from './token-route.js';
 import { TokenService } from './tokens.js';
@@ -62,15 +60,14 @@ export async function installAccess(app: FastifyInstance, ctx: RegistryContext, 
 }
 
 /**
- * The access control feature over a data directory: accounts in `<dataDir>/meta.db`, the
- * token signing key in `<dataDir>/token-key.pem` (created on the first start with access
- * control on, mode 0600), and the quick start's admin account when `adminPasswordFile` is
- * set. The store closes with the app.
+ * The access control feature over a data directory: accounts in `store` (openFeatureStores:
+ * meta.db or PostgreSQL; its owner closes it), the token signing key in
+ * `<dataDir>/token-key.pem` (created on the first start with access control on, mode 0600),
+ * and the quick start's admin account when `adminPasswordFile` is set.
  */
-export function accessExtension(config: AuthConfig, dataDir: string): RegistryExtension {
+export function accessExtension(config: AuthConfig, deps: { dataDir: string; store: AccessStore }): RegistryExtension {
+  const { dataDir, store } = deps;
   return async (app, ctx) => {
-    const store = new SqliteAccessStore(join(dataDir, 'meta.db'));
-    app.addHook('onClose', async () => store.close());
     if (config.adminPasswordFile !== undefined) {
       const boot = await ensureAdmin(store, config.adminPasswordFile);
       if (boot.created) app.log.info({ file: config.adminPasswordFile, generated: boot.generated }, 'created user admin (admin on **) with the password in the file');
