@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
 import { BosunError } from '../errors.js';
+import { dirname } from 'node:path';
+import { loadOrCreatePostgresSigningKey } from './access/postgres-signing-key.js';
 import { PostgresAccessStore } from './access/postgres-store.js';
+import { loadOrCreateSigningKey, type SigningKey } from './access/signing-key.js';
 import { SqliteAccessStore } from './access/sqlite-store.js';
 import type { AccessStore } from './access/store.js';
 import type { AuditStore } from './audit/audit-store.js';
@@ -16,8 +19,8 @@ import { PostgresScanStore } from './scan/postgres-scan-store.js';
 import { SqliteScanStore, type ScanStore } from './scan/scan-store.js';
 
 /**
- * The stores of the registry's features beside its metadata: accounts, immutable-tag rules,
- * the audit log and scan results. Each is opened on first use; `close` closes what was opened
+ * The stores of the registry's features beside its metadata: accounts (and the token signing
+ * key), immutable-tag rules, the audit log and scan results. Each is opened on first use; `close` closes what was opened
  * (never the metadata store, which its owner closes after).
  */
 export interface FeatureStores {
@@ -26,6 +29,8 @@ export interface FeatureStores {
   readonly rules: RuleStore;
   readonly audit: AuditStore;
   readonly scans: ScanStore;
+  /** The token signing key: `<data>/token-key.pem` with SQLite, shared by every replica with PostgreSQL. */
+  signingKey(): Promise<SigningKey>;
   close(): Promise<void>;
 }
 
@@ -34,6 +39,7 @@ interface Openers {
   rules(): RuleStore;
   audit(): AuditStore;
   scans(): ScanStore;
+  signingKey(): Promise<SigningKey>;
 }
 
 function lazyStores(backend: FeatureStores['backend'], open: Openers): FeatureStores {
@@ -52,6 +58,7 @@ function lazyStores(backend: FeatureStores['backend'], open: Openers): FeatureSt
     get scans() {
       return (made.scans ??= open.scans());
     },
+    signingKey: () => open.signingKey(),
     async close() {
       await made.access?.close();
       await made.rules?.close();
@@ -74,6 +81,7 @@ export function openFeatureStores(meta: MetaStore): FeatureStores {
       rules: () => new PostgresRuleStore(pool),
       audit: () => new PostgresAuditStore(pool),
       scans: () => new PostgresScanStore(pool),
+      signingKey: () => loadOrCreatePostgresSigningKey(pool),
     });
   }
   const db = sqliteDatabaseOf(meta, 'accounts, rules, audit and scans');
@@ -84,6 +92,7 @@ export function openFeatureStores(meta: MetaStore): FeatureStores {
     rules: () => new SqliteRuleStore(file),
     audit: () => new SqliteAuditStore(db),
     scans: () => new SqliteScanStore(db),
+    signingKey: () => loadOrCreateSigningKey(dirname(file)),
   });
 }
 

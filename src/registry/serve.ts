@@ -50,7 +50,7 @@ function extensionsFor(config: RegistryConfig, env: ExtensionEnv): RegistryExten
   // Access control first: it names the caller (onRequest) before the rate limiter keys on it,
   // and its gate runs before the proxy answers in preHandler.
   const { stores } = env;
-  const list: RegistryExtension[] = [accessExtension(config.auth, { dataDir: env.dataDir, store: stores.access })];
+  const list: RegistryExtension[] = [accessExtension(config.auth, { store: stores.access, key: () => stores.signingKey() })];
   if (config.rateLimit.enabled) list.push(rateLimit(config.rateLimit));
   list.push(immutableTags({ declared: config.immutableTags, store: stores.rules }));
   // Shared by the features below: each registers its own metrics; /metrics renders them all.

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -117,6 +117,17 @@ test('fleet: a rule added with the CLI blocks a tag move on the other replica; t
   assert.ok(entries.some((e) => e.action === 'push' && e.tag === 'v1' && e.actor === 'alice'), 'the push through A');
   assert.ok(entries.some((e) => e.action === 'denied' && e.repo === 'team/app'), 'the refusal on B');
   assert.ok(entries.some((e) => e.action === 'pull' && e.tag === 'v1'), 'the pull on B');
+});
+
+test('fleet: a token issued by one replica is accepted by the other (one signing key, in the database)', async () => {
+  const issued = await a.inject({ method: 'GET', url: '/token?service=bosun-registry&scope=repository:team/app:pull', headers: { authorization: alice } });
+  assert.equal(issued.statusCode, 200, issued.body);
+  const { token } = JSON.parse(issued.body) as { token: string };
+  const listed = await b.inject({ method: 'GET', url: '/v2/team/app/tags/list', headers: { authorization: `Bearer ${token}` } });
+  assert.equal(listed.statusCode, 200, listed.body);
+  assert.deepEqual(JSON.parse(listed.body), { name: 'team/app', tags: ['v1'] });
+  // Nothing of the fleet's state is local: each data directory holds only the upload spool.
+  for (const name of ['a', 'b']) assert.deepEqual(readdirSync(join(work, `replica-${name}`)), ['uploads']);
 });
 
 test('fleet: a scan run by the replica that took the push is served by the other', async () => {

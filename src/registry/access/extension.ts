@@ -6,7 +6,7 @@ import { ensureAdmin } from './bootstrap.js';
 import { accessGate } from './gate.js';
 import { Principals } from './principals.js';
 import { requestAccess } from './request-access.js';
-import { loadOrCreateSigningKey, type SigningKey } from './signing-key.js';
+import type { SigningKey } from './signing-key.js';
 import type { AccessStore } from './store.js';
 import { tokenRoute } from './token-route.js';
 import { TokenService } from './tokens.js';
@@ -60,19 +60,19 @@ export async function installAccess(app: FastifyInstance, ctx: RegistryContext, 
 }
 
 /**
- * The access control feature over a data directory: accounts in `store` (openFeatureStores:
- * meta.db or PostgreSQL; its owner closes it), the token signing key in
- * `<dataDir>/token-key.pem` (created on the first start with access control on, mode 0600),
- * and the quick start's admin account when `adminPasswordFile` is set.
+ * The access control feature: accounts in `store` (openFeatureStores: meta.db or PostgreSQL;
+ * its owner closes it), the token signing key from `key` (loaded only when access control is
+ * on; `<data>/token-key.pem` or the database, see FeatureStores.signingKey), and the quick
+ * start's admin account when `adminPasswordFile` is set.
  */
-export function accessExtension(config: AuthConfig, deps: { dataDir: string; store: AccessStore }): RegistryExtension {
-  const { dataDir, store } = deps;
+export function accessExtension(config: AuthConfig, deps: { store: AccessStore; key: () => Promise<SigningKey> }): RegistryExtension {
+  const { store, key } = deps;
   return async (app, ctx) => {
     if (config.adminPasswordFile !== undefined) {
       const boot = await ensureAdmin(store, config.adminPasswordFile);
       if (boot.created) app.log.info({ file: config.adminPasswordFile, generated: boot.generated }, 'created user admin (admin on **) with the password in the file');
       if (boot.exposed) app.log.warn({ file: config.adminPasswordFile }, 'the admin password file is readable by group or others; chmod 600 it');
     }
-    await installAccess(app, ctx, { config, store, key: () => loadOrCreateSigningKey(dataDir) });
+    await installAccess(app, ctx, { config, store, key });
   };
 }

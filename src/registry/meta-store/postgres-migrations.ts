@@ -66,7 +66,13 @@ export const postgresMigrations: readonly string[] = [
    CREATE INDEX content_holds_by_digest ON content_holds (digest);`,
   // Accounts, immutable tag rules, the audit log and scan results: what SQLite keeps in
   // meta.db, shared here by every replica. Identity ids are never reused, as AUTOINCREMENT.
-  `CREATE TABLE accounts (
+  // registry_keys: the token signing key, which a SQLite registry keeps in token-key.pem.
+  `CREATE TABLE registry_keys (
+     name TEXT PRIMARY KEY,
+     pem TEXT NOT NULL,
+     created_at BIGINT NOT NULL
+   );
+   CREATE TABLE accounts (
      name TEXT COLLATE "C" PRIMARY KEY,
      kind TEXT NOT NULL CHECK (kind IN ('user', 'robot')),
      secret TEXT NOT NULL,
