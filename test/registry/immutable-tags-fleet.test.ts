@@ -3,11 +3,13 @@
 // The check runs inside the write's transaction, so no in-process lock is what saves them.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { isBosunError } from '../../src/errors.js';
+import { digestOf } from '../../src/oci/digest.js';
 import { buildRegistryApp } from '../../src/registry/app.js';
 import { MemoryBlobStore } from '../../src/registry/blob-store/memory.js';
 import { openFeatureStores, type FeatureStores } from '../../src/registry/feature-stores.js';
@@ -111,3 +113,32 @@ for (const [name, open] of Object.entries(backends)) {
     });
   });
 }
+
+test('two processes on one meta.db racing pushes to the same protected tags: exactly one wins each tag', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'bosun-tag-procs-'));
+  const file = join(dir, 'meta.db');
+  await new SqliteMetaStore(file).close();
+  const go = join(dir, 'go');
+  const racer = new URL('../helpers/sqlite-tag-racer.ts', import.meta.url).pathname;
+  const count = 40;
+  const run = (seed: string) =>
+    new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, ['--import', 'tsx', racer, file, seed, String(count), go], (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    });
+  const both = Promise.all([run('one'), run('two')]);
+  // Both processes are up and polling for the go file before it appears.
+  await new Promise((r) => setTimeout(r, 1500));
+  await writeFile(go, '');
+  const [one, two] = (await both).map((out) => out.trim().split('\n'));
+  const meta = new SqliteMetaStore(file);
+  try {
+    for (let i = 0; i < count; i++) {
+      const results = [one![i], two![i]].map((l) => l!.split(' ')[1]).sort();
+      assert.deepEqual(results, ['denied', 'ok'], `tag v${i}`);
+      const winner = one![i]!.endsWith('ok') ? 'one' : 'two';
+      assert.equal((await meta.resolveTag('race', `v${i}`))?.digest, digestOf(`${winner}-${i}`));
+    }
+  } finally {
+    await meta.close();
+  }
+});
