@@ -182,13 +182,21 @@ export class PostgresLifecycleStore implements LifecycleStore {
 
   async recordPulls(pulls: readonly PullRecord[]): Promise<void> {
     if (pulls.length === 0) return;
+    // Two set-based statements, whatever the batch size (the recorder flushes up to 10 000).
+    const batch = `SELECT r.id, x.digest, x.tag, max(x.at) AS at FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS x(repo, digest, tag, at)
+      JOIN repositories r ON r.name = x.repo GROUP BY r.id, x.digest, x.tag`;
+    const params = [pulls.map((p) => p.repo), pulls.map((p) => p.digest), pulls.map((p) => p.tag ?? null), pulls.map((p) => p.at)];
     await this.tx('record pulls', false, async (c) => {
-      for (const p of pulls) {
-        await c.query('UPDATE manifests SET pulled_at = GREATEST(pulled_at, $1) WHERE repo_id = (SELECT id FROM repositories WHERE name = $2) AND digest = $3', [p.at, p.repo, p.digest]);
-        if (p.tag !== undefined) {
-          await c.query('UPDATE tags SET pulled_at = GREATEST(pulled_at, $1) WHERE repo_id = (SELECT id FROM repositories WHERE name = $2) AND name = $3 AND digest = $4', [p.at, p.repo, p.tag, p.digest]);
-        }
-      }
+      await c.query(
+        `UPDATE manifests m SET pulled_at = GREATEST(m.pulled_at, p.at)
+         FROM (SELECT id, digest, max(at) AS at FROM (${batch}) b GROUP BY id, digest) p WHERE m.repo_id = p.id AND m.digest = p.digest`,
+        params,
+      );
+      await c.query(
+        `UPDATE tags t SET pulled_at = GREATEST(t.pulled_at, p.at)
+         FROM (${batch}) p WHERE p.tag IS NOT NULL AND t.repo_id = p.id AND t.name = p.tag AND t.digest = p.digest`,
+        params,
+      );
     });
   }
 
