@@ -35,7 +35,6 @@ export interface OpenRegistryOptions {
 
 /** What feature factories may need besides their config section. */
 interface ExtensionEnv {
-  dataDir: string;
   /** Accounts, rules, audit log and scan results, in the metadata's database. */
   stores: FeatureStores;
   /** The TLS pair the server starts with, when `config.tls` is set. */
@@ -97,7 +96,7 @@ export async function openRegistry(opts: OpenRegistryOptions): Promise<OpenedReg
   let stores: FeatureStores | undefined;
   try {
     stores = openFeatureStores(storage.meta);
-    const extensions = extensionsFor(config, { dataDir: opts.dataDir, stores, ...(tls ? { tls } : {}) });
+    const extensions = extensionsFor(config, { stores, ...(tls ? { tls } : {}) });
     const { app, context } = await buildRegistryApp({ blobs: storage.blobs, meta: storage.meta, spool, extensions, ...(tls ? { https: tls } : {}), ...(logger ? { logger } : {}) });
     const cleanedUploads = await context.uploads.cleanStale(staleMs);
     const opened = stores;
