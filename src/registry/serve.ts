@@ -5,8 +5,8 @@ import { BosunError } from '../errors.js';
 import { accessExtension } from './access/extension.js';
 import { buildRegistryApp, type RegistryExtension } from './app.js';
 import { defaultRegistryConfig, type RegistryConfig } from './config.js';
+import { openFeatureStores, type FeatureStores } from './feature-stores.js';
 import { immutableTags } from './immutable-tags/extension.js';
-import { SqliteRuleStore } from './immutable-tags/sqlite-store.js';
 import { lifecycleExtension } from './lifecycle/extension.js';
 import { proxyExtension } from './proxy/proxy.js';
 import { rateLimit } from './rate-limit/extension.js';
@@ -35,9 +35,8 @@ export interface OpenRegistryOptions {
 
 /** What feature factories may need besides their config section. */
 interface ExtensionEnv {
-  dataDir: string;
-  /** The SQLite database in the data directory (`meta.db`) for accounts and rules. */
-  metaFile: string;
+  /** Accounts, rules, audit log and scan results, in the metadata's database. */
+  stores: FeatureStores;
   /** The TLS pair the server starts with, when `config.tls` is set. */
   tls?: TlsPair;
 }
@@ -49,15 +48,16 @@ interface ExtensionEnv {
 function extensionsFor(config: RegistryConfig, env: ExtensionEnv): RegistryExtension[] {
   // Access control first: it names the caller (onRequest) before the rate limiter keys on it,
   // and its gate runs before the proxy answers in preHandler.
-  const list: RegistryExtension[] = [accessExtension(config.auth, env.dataDir)];
+  const { stores } = env;
+  const list: RegistryExtension[] = [accessExtension(config.auth, { store: stores.access, key: () => stores.signingKey() })];
   if (config.rateLimit.enabled) list.push(rateLimit(config.rateLimit));
-  list.push(immutableTags({ declared: config.immutableTags, store: new SqliteRuleStore(env.metaFile), ownsStore: true }));
+  list.push(immutableTags({ declared: config.immutableTags, store: stores.rules }));
   // Shared by the features below: each registers its own metrics; /metrics renders them all.
   const metrics = new MetricsRegistry();
   list.push(
-    auditLog(config.audit, { metrics, dataDir: env.dataDir }),
+    auditLog(config.audit, { metrics, store: stores.audit }),
     webhooks(config.webhooks, { metrics }),
-    scanOnPush(config.scan, { metrics, dataDir: env.dataDir }),
+    scanOnPush(config.scan, { metrics, store: stores.scans }),
     metricsEndpoint(config.metrics, metrics),
   );
   if (config.proxy.length > 0) list.push(proxyExtension(config.proxy));
@@ -78,7 +78,8 @@ export interface OpenedRegistry {
 
 /**
  * Opens a registry on a data directory with the stores `config.storage` names (default: fs
- * blobs and SQLite metadata in the data directory), stale uploads cleaned.
+ * blobs and SQLite metadata in the data directory; accounts, rules, audit and scans live in
+ * the metadata's database), stale uploads cleaned.
  */
 export async function openRegistry(opts: OpenRegistryOptions): Promise<OpenedRegistry> {
   const staleMs = opts.staleUploadMs ?? 24 * 3600 * 1000;
@@ -92,19 +93,25 @@ export async function openRegistry(opts: OpenRegistryOptions): Promise<OpenedReg
     staleMs,
     ...(logger ? { onIdleError: (err: Error) => logger.warn({ err }, 'registry metadata connection failed while idle') } : {}),
   });
+  let stores: FeatureStores | undefined;
   try {
-    const extensions = extensionsFor(config, { dataDir: opts.dataDir, metaFile: join(opts.dataDir, 'meta.db'), ...(tls ? { tls } : {}) });
+    stores = openFeatureStores(storage.meta);
+    const extensions = extensionsFor(config, { stores, ...(tls ? { tls } : {}) });
     const { app, context } = await buildRegistryApp({ blobs: storage.blobs, meta: storage.meta, spool, extensions, ...(tls ? { https: tls } : {}), ...(logger ? { logger } : {}) });
     const cleanedUploads = await context.uploads.cleanStale(staleMs);
+    const opened = stores;
     return {
       app,
       cleanedUploads,
+      // The app first: its onClose hooks flush the audit log into the feature stores.
       close: async () => {
         await app.close();
+        await opened.close();
         await storage.close();
       },
     };
   } catch (err) {
+    await stores?.close();
     await storage.close();
     throw err;
   }

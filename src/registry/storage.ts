@@ -69,6 +69,14 @@ async function openPostgres(c: PostgresMetaConfig, onIdleError?: (err: Error) =>
 }
 
 /**
+ * Opens only the metadata store a `storage:` section names (SQLite: `<dataDir>/meta.db`),
+ * for offline commands that need no blobs. Throws as openStorage.
+ */
+export async function openMetaStore(config: StorageConfig, dataDir: string): Promise<MetaStore> {
+  return config.meta.driver === 'postgres' ? openPostgres(config.meta) : new SqliteMetaStore(join(dataDir, 'meta.db'));
+}
+
+/**
  * Opens the blob and metadata stores a `storage:` section names (defaults: fs + SQLite under
  * the data directory). Throws REGISTRY_CONFIG_INVALID for unreadable secrets and
  * REGISTRY_SERVE_STORE_FAILED when a store cannot be reached.

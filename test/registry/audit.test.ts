@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -223,20 +224,17 @@ test('bosun registry audit: exports, filters by --since, verifies, and exits 2 n
   assert.match(broken.stdout, /BROKEN at entry 2:/);
 });
 
-test('audit log on another metadata backend: kept in <dataDir>/meta.db', async () => {
+test('audit log on another metadata backend without a store: refused at build (REGISTRY_CONFIG_INVALID), never kept locally', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'bosun-audit-other-'));
   const inner = new SqliteMetaStore(':memory:');
-  // Stands for PostgreSQL (which needs a server): a MetaStore that is not the SQLite class.
+  // A MetaStore that is not the SQLite class: openFeatureStores gives PostgreSQL its own store.
   const other = new Proxy(inner, { getPrototypeOf: () => Object.prototype }) as MetaStore;
   assert.ok(!(other instanceof SqliteMetaStore));
   const spool = await new UploadSpool(join(dataDir, 'uploads')).open();
-  const { app } = await buildRegistryApp({ blobs: new MemoryBlobStore(), meta: other, spool, extensions: [auditLog({ enabled: true, flushMs: 10, batchSize: 10, maxPending: 10 }, { metrics: new MetricsRegistry(), dataDir })] });
-  const image = await imageManifest(app, 'team/app');
-  assert.equal((await putManifest(app, 'team/app', 'v1', image.raw)).statusCode, 201);
-  await app.close();
-  const local = new SqliteMetaStore(join(dataDir, 'meta.db'));
-  const entries = await new SqliteAuditStore(local.database).list({ afterSeq: 0, limit: 10 });
-  assert.deepEqual(entries.map((e) => [e.action, e.digest]), [['push', image.digest]]);
-  await local.close();
+  await assert.rejects(
+    buildRegistryApp({ blobs: new MemoryBlobStore(), meta: other, spool, extensions: [auditLog({ enabled: true, flushMs: 10, batchSize: 10, maxPending: 10 }, { metrics: new MetricsRegistry() })] }),
+    { code: 'REGISTRY_CONFIG_INVALID' },
+  );
+  assert.equal(existsSync(join(dataDir, 'meta.db')), false);
   await inner.close();
 });

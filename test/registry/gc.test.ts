@@ -1,13 +1,13 @@
 // Garbage collection: which manifests, links and content a mark-and-sweep keeps, one row per
 // scenario; dry runs; the grace period.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { digestOf, type Digest } from '../../src/oci/digest.js';
 import { blobKey } from '../../src/registry/blob-store/paths.js';
 import { lifecycleExtension } from '../../src/registry/lifecycle/extension.js';
 import { collectGarbage, type GcOptions } from '../../src/registry/lifecycle/gc.js';
-import { blobStatus, harness, later, manifestStatus, pushImage, pushIndex, pushReferrer, stored, type Harness } from './lifecycle-helpers.js';
+import { blobStatus, harness, later, lifecycleBackends, manifestStatus, pushImage, pushIndex, pushReferrer, stored, type Harness } from './lifecycle-helpers.js';
 import { pushBlob } from './helpers.js';
 
 interface Expect {
@@ -131,9 +131,12 @@ async function check(h: Harness, want: Expect): Promise<void> {
   for (const d of want.goneContent ?? []) assert.equal(await stored(h.blobs, d), false, `content ${d} deleted`);
 }
 
-for (const s of scenarios) {
-  test(`gc: ${s.name}`, async () => {
-    const h = await harness();
+const backends = lifecycleBackends();
+after(() => backends.stop());
+
+for (const [b, s] of backends.list.flatMap((backend) => scenarios.map((scenario) => [backend, scenario] as const))) {
+  test(`gc (${b.name}): ${s.name}`, async () => {
+    const h = await harness({ meta: await b.meta() });
     const want = await s.setup(h);
     const opts = { now: later(), ...s.gc };
     const dry = await collectGarbage(h, { ...opts, dryRun: true });
@@ -152,38 +155,40 @@ for (const s of scenarios) {
   });
 }
 
-test('gc: content deleted through DELETE /blobs is collected, and a re-upload afterwards works', async () => {
-  const h = await harness();
-  const d = await pushBlob(h.app, 'r', 'short-lived');
-  assert.equal((await h.app.inject({ method: 'DELETE', url: `/v2/r/blobs/${d}` })).statusCode, 202);
-  const report = await collectGarbage(h, { now: later() });
-  assert.deepEqual(report.blobs.map((b) => b.digest), [d]);
-  assert.equal(await stored(h.blobs, d), false);
-  await pushBlob(h.app, 'r', 'short-lived');
-  assert.equal(await blobStatus(h.app, 'r', d), 200);
-  await h.app.close();
-});
+for (const b of backends.list) {
+  test(`gc (${b.name}): content deleted through DELETE /blobs is collected, and a re-upload afterwards works`, async () => {
+    const h = await harness({ meta: await b.meta() });
+    const d = await pushBlob(h.app, 'r', 'short-lived');
+    assert.equal((await h.app.inject({ method: 'DELETE', url: `/v2/r/blobs/${d}` })).statusCode, 202);
+    const report = await collectGarbage(h, { now: later() });
+    assert.deepEqual(report.blobs.map((b) => b.digest), [d]);
+    assert.equal(await stored(h.blobs, d), false);
+    await pushBlob(h.app, 'r', 'short-lived');
+    assert.equal(await blobStatus(h.app, 'r', d), 200);
+    await h.app.close();
+  });
 
-test('gc and retention run on their schedules inside the server, and stop with it', async () => {
-  const config = {
-    // A grace period longer than one push takes: with none, the scheduled GC may sweep the
-    // links of blobs pushed a moment before their manifest (which then fails, correctly).
-    gc: { every: '100ms', grace: '3s', deleteUntagged: true },
-    retention: { every: '100ms', pullFlush: '30s', rules: [{ repositories: 'r', keepLastPushed: 1 }] },
-  };
-  const h = await harness({ extensions: [lifecycleExtension(config)] });
-  const old = await pushImage(h.app, 'r', 'old', 'v1');
-  await new Promise((r) => setTimeout(r, 3));
-  const kept = await pushImage(h.app, 'r', 'new', 'v2');
-  const deadline = Date.now() + 20_000;
-  while ((await stored(h.blobs, old.layer)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  assert.equal(await stored(h.blobs, old.layer), false, 'retention untagged v1, then gc removed its content');
-  assert.equal(await manifestStatus(h.app, 'r', 'v2'), 200);
-  assert.equal(await blobStatus(h.app, 'r', kept.layer), 200);
-  await h.app.close();
-  // Stopped: an orphan made after close stays, however long we wait past the period.
-  const orphan = digestOf('after close');
-  await h.blobs.put(blobKey(orphan), Readable.from([Buffer.from('after close')]));
-  await new Promise((r) => setTimeout(r, 300));
-  assert.ok(await stored(h.blobs, orphan));
-});
+  test(`gc and retention (${b.name}) run on their schedules inside the server, and stop with it`, async () => {
+    const config = {
+      // A grace period longer than one push takes: with none, the scheduled GC may sweep the
+      // links of blobs pushed a moment before their manifest (which then fails, correctly).
+      gc: { every: '100ms', grace: '3s', deleteUntagged: true },
+      retention: { every: '100ms', pullFlush: '30s', rules: [{ repositories: 'r', keepLastPushed: 1 }] },
+    };
+    const h = await harness({ meta: await b.meta(), extensions: [lifecycleExtension(config)] });
+    const old = await pushImage(h.app, 'r', 'old', 'v1');
+    await new Promise((r) => setTimeout(r, 3));
+    const kept = await pushImage(h.app, 'r', 'new', 'v2');
+    const deadline = Date.now() + 20_000;
+    while ((await stored(h.blobs, old.layer)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await stored(h.blobs, old.layer), false, 'retention untagged v1, then gc removed its content');
+    assert.equal(await manifestStatus(h.app, 'r', 'v2'), 200);
+    assert.equal(await blobStatus(h.app, 'r', kept.layer), 200);
+    await h.app.close();
+    // Stopped: an orphan made after close stays, however long we wait past the period.
+    const orphan = digestOf('after close');
+    await h.blobs.put(blobKey(orphan), Readable.from([Buffer.from('after close')]));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.ok(await stored(h.blobs, orphan));
+  });
+}

@@ -13,6 +13,8 @@ import { MemoryBlobStore } from '../../src/registry/blob-store/memory.js';
 import type { BlobStore } from '../../src/registry/blob-store/blob-store.js';
 import type { MetaStore } from '../../src/registry/meta-store/meta-store.js';
 import { SqliteMetaStore } from '../../src/registry/meta-store/sqlite.js';
+import { PostgresMetaStore } from '../../src/registry/meta-store/postgres.js';
+import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { UploadSpool } from '../../src/registry/upload-spool.js';
 import { imageManifest, putManifest } from './helpers.js';
 
@@ -85,4 +87,39 @@ export async function blobStatus(app: FastifyInstance, repo: string, digest: Dig
 /** Two hours from now: everything pushed so far is past the default 1 h grace period. */
 export function later(): number {
   return Date.now() + 2 * 3600 * 1000;
+}
+
+/** A metadata backend the lifecycle tests run on: fresh, empty stores from `meta()`. */
+export interface LifecycleBackend {
+  name: string;
+  meta(): Promise<MetaStore>;
+}
+
+/**
+ * SQLite (in memory) and PostgreSQL (Debian's, one throwaway cluster per test file, started
+ * on first use, a fresh database per store). Call `stop` in `after`: it closes every store
+ * and the cluster.
+ */
+export function lifecycleBackends(): { list: LifecycleBackend[]; stop(): Promise<void> } {
+  let server: Promise<TestPostgres> | undefined;
+  const opened: MetaStore[] = [];
+  const list: LifecycleBackend[] = [
+    { name: 'sqlite', meta: async () => new SqliteMetaStore(':memory:') },
+    {
+      name: 'postgres',
+      meta: async () => {
+        server ??= startPostgres();
+        const m = await PostgresMetaStore.open({ url: await (await server).createDatabase() });
+        opened.push(m);
+        return m;
+      },
+    },
+  ];
+  return {
+    list,
+    stop: async () => {
+      for (const m of opened) await m.close();
+      if (server) await (await server).stop();
+    },
+  };
 }

@@ -1,9 +1,10 @@
 import type { Readable } from 'node:stream';
 import { BosunError } from '../../errors.js';
-import { formatGrants, openAccessStore } from '../../registry/access/accounts.js';
-import type { Account } from '../../registry/access/store.js';
-import type { SqliteAccessStore } from '../../registry/access/sqlite-store.js';
+import { formatGrants } from '../../registry/access/accounts.js';
+import type { AccessStore, Account } from '../../registry/access/store.js';
+import { withFeatureStores } from '../../registry/registry-target.js';
 import type { Command } from 'commander';
+import { registryTarget, targetOptions, type TargetFlags } from './target.js';
 
 /** Reads a password from stdin (at most 1 KiB, one trailing newline dropped). */
 export async function readPasswordStdin(stdin: Readable = process.stdin): Promise<string> {
@@ -40,22 +41,20 @@ export function printAccounts(accounts: readonly Account[], json: boolean): void
   for (const r of rows) process.stdout.write(`${r[0]!.padEnd(width)}  ${r[1]}  ${r[2]}\n`);
 }
 
-export interface DataFlags {
-  data: string;
-}
+export type DataFlags = TargetFlags;
 
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** Opens the data directory's access store for one command and closes it after. */
-export async function withStore<T>(flags: DataFlags, create: boolean, fn: (store: SqliteAccessStore) => Promise<T>): Promise<T> {
-  const store = await openAccessStore(flags.data, { create });
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
+/**
+ * Opens the registry's access store (meta.db, or PostgreSQL with --config) for one command and
+ * closes it after. With `create`, a missing data directory is created; otherwise one without
+ * meta.db throws IO_FAILED, so a mistyped --data does not silently manage an empty registry.
+ */
+export async function withStore<T>(flags: DataFlags, create: boolean, fn: (store: AccessStore) => Promise<T>): Promise<T> {
+  const missing = (file: string) => new BosunError('IO_FAILED', `no registry metadata at ${file}; check --data`);
+  return withFeatureStores(await registryTarget(flags), { create, missing }, (stores) => fn(stores.access));
 }
 
 export function dataOption(cmd: Command): Command {
-  return cmd.option('--data <dir>', 'registry data directory (its meta.db holds the accounts)', './registry-data');
+  return targetOptions(cmd, 'the accounts');
 }

@@ -32,8 +32,8 @@ function describe(kind: string, e: RemovedEntry): string {
 export function registerRegistryGc(registry: Command): void {
   registry
     .command('gc')
-    .description('garbage-collect a registry data directory (the server must be stopped; online GC: gc.every in registry.yaml)')
-    .option('--config <file>', 'registry.yaml: its data and gc sections are used; flags override them')
+    .description('garbage-collect a registry (SQLite: the server must be stopped; PostgreSQL: safe beside running replicas; online GC: gc.every)')
+    .option('--config <file>', 'registry.yaml: its data, storage and gc sections are used; flags override them')
     .option('--data <dir>', 'data directory (default ./registry-data)')
     .option('--dry-run', 'print what would be removed; change nothing')
     .option('--grace <duration>', 'keep anything younger than this, e.g. 30m, 1h, 2d (default 1h)')
@@ -44,7 +44,7 @@ export function registerRegistryGc(registry: Command): void {
       const graceMs = parseDuration(grace);
       if (graceMs === undefined) throw new BosunError('INPUT_INVALID', `invalid --grace "${grace}": want a duration such as 30m, 1h or 2d`);
       const verb = flags.dryRun ? 'would remove' : 'removed';
-      const report = await withDataDir(flags.data ?? config.data, 'gc', (stores) =>
+      const report = await withDataDir({ dataDir: flags.data ?? config.data, storage: config.storage }, 'gc', (stores) =>
         collectGarbage(stores, {
           graceMs,
           deleteUntagged: flags.deleteUntagged ?? config.gc.deleteUntagged,

@@ -12,7 +12,7 @@ interface RetentionFlags {
 export function registerRegistryRetention(registry: Command): void {
   registry
     .command('retention')
-    .description('apply the retention rules of registry.yaml to a data directory (the server must be stopped)')
+    .description('apply the retention rules of registry.yaml (SQLite: the server must be stopped; PostgreSQL: safe beside running replicas)')
     .option('--config <file>', 'registry.yaml with a retention section (see docs/registry.md)')
     .option('--data <dir>', 'data directory (default: the config file\'s data, else ./registry-data)')
     .option('--dry-run', 'print exactly which tags and manifests would go; change nothing')
@@ -23,7 +23,7 @@ export function registerRegistryRetention(registry: Command): void {
         return;
       }
       const verb = flags.dryRun ? 'would remove' : 'removed';
-      const report = await withDataDir(flags.data ?? config.data, 'retention', (stores) =>
+      const report = await withDataDir({ dataDir: flags.data ?? config.data, storage: config.storage }, 'retention', (stores) =>
         applyRetention(stores, config.retention.rules, {
           dryRun: flags.dryRun ?? false,
           onRemoved: (kind, e) => process.stdout.write(`${verb} ${kind} ${e.repo}${e.tag !== undefined ? `:${e.tag}` : ''}@${e.digest}\n`),

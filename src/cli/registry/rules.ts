@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { BosunError } from '../../errors.js';
 import { addImmutableTagRule, listImmutableTagRules, removeImmutableTagRule, type ImmutableTagRule, type RuleSelector } from '../../registry/immutable-tags/index.js';
+import { registryTarget, targetOptions, type TargetFlags } from './target.js';
 
-interface RuleFlags {
-  data: string;
+interface RuleFlags extends TargetFlags {
   repository?: string;
   tag?: string;
   id?: string;
@@ -36,32 +36,26 @@ function render(rules: ImmutableTagRule[], format: string | undefined): string {
 /** `bosun registry rules add|list|remove`: immutable tag rules stored in a registry's data directory. */
 export function registerRegistryRules(registry: Command): void {
   const rules = registry.command('rules').description('immutable tag rules (a matching tag cannot be re-pushed to another digest, moved or deleted)');
-  const data = ['--data <dir>', 'the registry data directory'] as const;
-  rules
-    .command('add')
+  const cmd = (name: string) => targetOptions(rules.command(name), 'the rules');
+  cmd('add')
     .description('store a rule; a running registry applies it to its next write')
-    .requiredOption(...data)
     .option('--repository <glob>', 'repository pattern: * within a path segment, ** across, ? and {a,b}')
     .option('--tag <glob>', 'tag pattern, e.g. v* or {latest,stable}')
     .action(async (flags: RuleFlags) => {
-      process.stdout.write(line(await addImmutableTagRule(flags.data, patterns(flags))));
+      process.stdout.write(line(await addImmutableTagRule(await registryTarget(flags), patterns(flags))));
     });
-  rules
-    .command('list')
+  cmd('list')
     .description('list the stored rules (rules in registry.yaml are not stored)')
-    .requiredOption(...data)
     .option('--format <format>', 'table or json', 'table')
     .action(async (flags: RuleFlags) => {
-      process.stdout.write(render(await listImmutableTagRules(flags.data), flags.format));
+      process.stdout.write(render(await listImmutableTagRules(await registryTarget(flags)), flags.format));
     });
-  rules
-    .command('remove')
+  cmd('remove')
     .description('remove a stored rule, by --id or by its two patterns')
-    .requiredOption(...data)
     .option('--id <id>', 'the rule id shown by list')
     .option('--repository <glob>', 'the repository pattern of the rule')
     .option('--tag <glob>', 'the tag pattern of the rule')
     .action(async (flags: RuleFlags) => {
-      process.stdout.write(line(await removeImmutableTagRule(flags.data, selector(flags))));
+      process.stdout.write(line(await removeImmutableTagRule(await registryTarget(flags), selector(flags))));
     });
 }

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { RegistryExtension } from '../app.js';
 import type { RegistryConfig } from '../config.js';
@@ -7,8 +6,7 @@ import { ensureAdmin } from './bootstrap.js';
 import { accessGate } from './gate.js';
 import { Principals } from './principals.js';
 import { requestAccess } from './request-access.js';
-import { loadOrCreateSigningKey, type SigningKey } from './signing-key.js';
-import { SqliteAccessStore } from './sqlite-store.js';
+import type { SigningKey } from './signing-key.js';
 import type { AccessStore } from './store.js';
 import { tokenRoute } from './token-route.js';
 import { TokenService } from './tokens.js';
@@ -62,20 +60,19 @@ export async function installAccess(app: FastifyInstance, ctx: RegistryContext, 
 }
 
 /**
- * The access control feature over a data directory: accounts in `<dataDir>/meta.db`, the
- * token signing key in `<dataDir>/token-key.pem` (created on the first start with access
- * control on, mode 0600), and the quick start's admin account when `adminPasswordFile` is
- * set. The store closes with the app.
+ * The access control feature: accounts in `store` (openFeatureStores: meta.db or PostgreSQL;
+ * its owner closes it), the token signing key from `key` (loaded only when access control is
+ * on; `<data>/token-key.pem` or the database, see FeatureStores.signingKey), and the quick
+ * start's admin account when `adminPasswordFile` is set.
  */
-export function accessExtension(config: AuthConfig, dataDir: string): RegistryExtension {
+export function accessExtension(config: AuthConfig, deps: { store: AccessStore; key: () => Promise<SigningKey> }): RegistryExtension {
+  const { store, key } = deps;
   return async (app, ctx) => {
-    const store = new SqliteAccessStore(join(dataDir, 'meta.db'));
-    app.addHook('onClose', async () => store.close());
     if (config.adminPasswordFile !== undefined) {
       const boot = await ensureAdmin(store, config.adminPasswordFile);
       if (boot.created) app.log.info({ file: config.adminPasswordFile, generated: boot.generated }, 'created user admin (admin on **) with the password in the file');
       if (boot.exposed) app.log.warn({ file: config.adminPasswordFile }, 'the admin password file is readable by group or others; chmod 600 it');
     }
-    await installAccess(app, ctx, { config, store, key: () => loadOrCreateSigningKey(dataDir) });
+    await installAccess(app, ctx, { config, store, key });
   };
 }

@@ -4,6 +4,8 @@ export { allActions, expandActions, parseActions, type Action } from './actions.
 export { matchesPattern, parsePattern } from './patterns.js';
 export type { AccessStore, Account, AccountKind, Grant } from './store.js';
 export { SqliteAccessStore } from './sqlite-store.js';
+export { PostgresAccessStore } from './postgres-store.js';
+export { loadOrCreatePostgresSigningKey } from './postgres-signing-key.js';
 export {
   accountName,
   addAccount,

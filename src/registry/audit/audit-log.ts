@@ -1,5 +1,6 @@
 import type { RegistryExtension } from '../app.js';
-import { featureDatabase } from '../meta-store/shared-db.js';
+import { sqliteDatabaseOf } from '../feature-stores.js';
+import type { AuditStore } from './audit-store.js';
 import type { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { auditRecordOf, AuditWriter } from './audit-writer.js';
 import { SqliteAuditStore } from './sqlite-audit-store.js';
@@ -15,13 +16,13 @@ export interface AuditConfig {
 /**
  * The audit-log feature: every push, pull, delete, login and denial event becomes a
  * hash-chained entry in meta.db, written in batches (AuditWriter). Pending entries are
- * flushed when the app closes, before the metadata store is. The table is in the SQLite
- * metadata database, or `<dataDir>/meta.db` on other metadata backends (featureDatabase).
+ * flushed when the app closes, before the stores are. The log goes to `deps.store`
+ * (openFeatureStores: SQLite's meta.db or PostgreSQL), else the SQLite metadata database.
  */
-export function auditLog(config: AuditConfig, deps: { metrics: MetricsRegistry; dataDir?: string }): RegistryExtension {
+export function auditLog(config: AuditConfig, deps: { metrics: MetricsRegistry; store?: AuditStore }): RegistryExtension {
   return (app, ctx) => {
     if (!config.enabled) return;
-    const store = new SqliteAuditStore(featureDatabase(app, ctx.meta, deps.dataDir, 'the audit log'));
+    const store = deps.store ?? new SqliteAuditStore(sqliteDatabaseOf(ctx.meta, 'the audit log'));
     const written = deps.metrics.counter('bosun_registry_audit_entries_total', 'Audit log entries written (gap markers included).');
     const writer = new AuditWriter(store, { flushMs: config.flushMs, batchSize: config.batchSize, maxPending: config.maxPending, logger: app.log, written });
     const off = ctx.events.on((event) => {

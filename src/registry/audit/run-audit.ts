@@ -1,14 +1,14 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { BosunError } from '../../errors.js';
-import { SqliteMetaStore } from '../meta-store/sqlite.js';
+import { withFeatureStores } from '../registry-target.js';
+import type { StorageConfig } from '../storage-config.js';
 import { assertIntact, auditFormats, exportAuditLog, verifyAuditLog, type AuditFormat, type AuditVerification } from './audit-export.js';
-import { SqliteAuditStore } from './sqlite-audit-store.js';
 
 export interface RunAuditOptions {
   /** The registry's data directory (holding meta.db). */
   dataDir: string;
+  /** registry.yaml's `storage:` (PostgreSQL metadata: the log is read from there). */
+  storage?: StorageConfig;
   /** Export only entries at or after this time (ISO 8601, or anything `Date` parses). */
   since?: string;
   /** Verify the whole chain instead of exporting. */
@@ -39,17 +39,15 @@ function summary(v: AuditVerification, format: AuditFormat): string {
 /**
  * `bosun registry audit`: exports the audit log of a registry data directory, or (`verify`)
  * walks the whole chain, writes a summary and throws REGISTRY_AUDIT_CHAIN_BROKEN naming the
- * first broken entry. Reading is safe while the registry runs (SQLite WAL). Throws
- * INPUT_INVALID for bad options or a directory without meta.db.
+ * first broken entry. Reading is safe while the registry runs (SQLite WAL, or PostgreSQL when
+ * `storage` names it). Throws INPUT_INVALID for bad options or a directory without meta.db.
  */
 export async function runAudit(opts: RunAuditOptions): Promise<void> {
   const format = parseFormat(opts.format);
   const since = parseSince(opts.since);
-  const file = join(opts.dataDir, 'meta.db');
-  if (!existsSync(file)) throw new BosunError('INPUT_INVALID', `no registry metadata at "${file}": pass the registry's --data directory`);
-  const meta = new SqliteMetaStore(file);
-  try {
-    const store = new SqliteAuditStore(meta.database);
+  const missing = (file: string) => new BosunError('INPUT_INVALID', `no registry metadata at "${file}": pass the registry's --data directory`);
+  const target = { dataDir: opts.dataDir, ...(opts.storage ? { storage: opts.storage } : {}) };
+  await withFeatureStores(target, { missing }, async ({ audit: store }) => {
     if (opts.verify) {
       const v = await verifyAuditLog(store);
       opts.out.write(summary(v, format));
@@ -57,7 +55,5 @@ export async function runAudit(opts: RunAuditOptions): Promise<void> {
       return;
     }
     await exportAuditLog(store, opts.out, { format, ...(since !== undefined ? { since } : {}) });
-  } finally {
-    await meta.close();
-  }
+  });
 }

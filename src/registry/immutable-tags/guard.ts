@@ -1,31 +1,25 @@
 import type { Digest } from '../../oci/digest.js';
 import type { Descriptor } from '../../oci/types.js';
-import type { ManifestRecord, MetaStore, Page, UploadRecord } from '../meta-store/meta-store.js';
-import { immutableTagError, type RuleSet } from './rules.js';
+import type { ManifestRecord, MetaStore, Page, TagGuard, UploadRecord } from '../meta-store/meta-store.js';
+import { matchGlob } from './glob.js';
+import { immutableTagError, type ImmutableTagRule, type RuleSet } from './rules.js';
 import type { LifecycleStore } from '../lifecycle/lifecycle-store.js';
 
-/**
- * One chain of promises per key: `run` starts `fn` only once every earlier `fn` of the same
- * key has settled. Keys are dropped when their chain drains, so memory follows the number of
- * writes in flight, not the number of repositories ever seen.
- */
-class KeyedLock {
-  readonly #tails = new Map<string, Promise<unknown>>();
-
-  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const before = this.#tails.get(key) ?? Promise.resolve();
-    const mine = before.then(fn, fn);
-    const tail = mine.catch(() => undefined);
-    this.#tails.set(key, tail);
-    try {
-      return await mine;
-    } finally {
-      if (this.#tails.get(key) === tail) this.#tails.delete(key);
-    }
-  }
+/** Both guards' checks, in order (either may be absent). */
+function both(a: TagGuard | undefined, b: TagGuard): TagGuard {
+  return a ? { check: (tag, current, next) => (a.check(tag, current, next), b.check(tag, current, next)) } : b;
 }
 
-const tagPage = 1000;
+/** A guard refusing any change to a tag that one of `rules` protects, naming the rule. */
+function ruleGuard(rules: readonly ImmutableTagRule[], repo: string, action: string): TagGuard {
+  return {
+    check(tag, current, next) {
+      if (current === undefined || current === next) return;
+      const rule = rules.find((r) => matchGlob(r.tag, tag));
+      if (rule) throw immutableTagError(rule, repo, tag, action);
+    },
+  };
+}
 
 /**
  * A MetaStore that enforces immutable tag rules on the three writes that can change what a
@@ -33,29 +27,24 @@ const tagPage = 1000;
  * `deleteTag`, and `deleteManifest` of a digest a protected tag points at. Refusals throw
  * REGISTRY_TAG_IMMUTABLE naming the rule. Reads pass straight through.
  *
- * Race-freedom: the check and the write run under a per-repository lock, taken only when a
- * rule covers the repository, so two pushes of different digests to the same new protected
- * tag cannot both see it absent. The lock is in-process: replicas sharing one database need
- * the check inside the database transaction instead.
+ * Race-freedom: the rules are read first, then the check runs as a TagGuard inside the
+ * store's write transaction, under a lock on the tag (SQLite: BEGIN IMMEDIATE; PostgreSQL: a
+ * transaction-scoped advisory lock on (repository, tag), or the repository row for a manifest
+ * delete). So two pushes of different digests to one new protected tag cannot both see it
+ * absent, whether they reach one process or two replicas sharing the database.
  */
 export class ImmutableTagGuard implements MetaStore {
-  readonly #lock = new KeyedLock();
-
   constructor(
     private readonly inner: MetaStore,
     private readonly rules: RuleSet,
   ) {}
 
   // `refs` must reach the store: it re-checks them inside the put's transaction (GC safety).
-  async putManifest(record: ManifestRecord, tag?: string, refs?: readonly Digest[]): Promise<void> {
-    if (tag === undefined) return this.inner.putManifest(record, undefined, refs);
+  async putManifest(record: ManifestRecord, tag?: string, refs?: readonly Digest[], guard?: TagGuard): Promise<void> {
+    if (tag === undefined) return this.inner.putManifest(record, undefined, refs, guard);
     const rule = await this.rules.protecting(record.repo, tag);
-    if (!rule) return this.inner.putManifest(record, tag, refs);
-    return this.#lock.run(record.repo, async () => {
-      const current = await this.inner.resolveTag(record.repo, tag);
-      if (current && current.digest !== record.digest) throw immutableTagError(rule, record.repo, tag, `move (re-push)`);
-      return this.inner.putManifest(record, tag, refs);
-    });
+    if (!rule) return this.inner.putManifest(record, tag, refs, guard);
+    return this.inner.putManifest(record, tag, refs, both(guard, ruleGuard([rule], record.repo, 'move (re-push)')));
   }
 
   /** The wrapped store's lifecycle view (GC, retention), when it has one. */
@@ -64,30 +53,16 @@ export class ImmutableTagGuard implements MetaStore {
     return inner.lifecycle ? () => inner.lifecycle!() : undefined;
   }
 
-  async deleteTag(repo: string, tag: string): Promise<boolean> {
+  async deleteTag(repo: string, tag: string, guard?: TagGuard): Promise<boolean> {
     const rule = await this.rules.protecting(repo, tag);
-    if (!rule) return this.inner.deleteTag(repo, tag);
-    return this.#lock.run(repo, async () => {
-      if (await this.inner.resolveTag(repo, tag)) throw immutableTagError(rule, repo, tag, 'delete');
-      return this.inner.deleteTag(repo, tag);
-    });
+    if (!rule) return this.inner.deleteTag(repo, tag, guard);
+    return this.inner.deleteTag(repo, tag, both(guard, ruleGuard([rule], repo, 'delete')));
   }
 
-  async deleteManifest(repo: string, digest: Digest): Promise<boolean> {
+  async deleteManifest(repo: string, digest: Digest, guard?: TagGuard): Promise<boolean> {
     const covering = await this.rules.forRepository(repo);
-    if (covering.length === 0) return this.inner.deleteManifest(repo, digest);
-    return this.#lock.run(repo, async () => {
-      for (let last: string | undefined; ; ) {
-        const tags = await this.inner.tagsOf(repo, digest, { n: tagPage, ...(last === undefined ? {} : { last }) });
-        for (const tag of tags) {
-          const rule = await this.rules.protecting(repo, tag);
-          if (rule) throw immutableTagError(rule, repo, tag, `delete manifest ${digest}, which carries`);
-        }
-        if (tags.length < tagPage) break;
-        last = tags[tags.length - 1];
-      }
-      return this.inner.deleteManifest(repo, digest);
-    });
+    if (covering.length === 0) return this.inner.deleteManifest(repo, digest, guard);
+    return this.inner.deleteManifest(repo, digest, both(guard, ruleGuard(covering, repo, `delete manifest ${digest}, which carries`)));
   }
 
   linkBlob(repo: string, digest: Digest, size: number): Promise<void> {

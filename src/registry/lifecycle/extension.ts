@@ -1,4 +1,6 @@
+import { isBosunError } from '../../errors.js';
 import type { RegistryExtension } from '../app.js';
+import { shareContentGuard } from './content-guard.js';
 import type { GcConfig, RetentionConfig } from './config-schema.js';
 import { parseDuration } from './duration.js';
 import { collectGarbage } from './gc.js';
@@ -50,6 +52,7 @@ export function lifecycleExtension(config: LifecycleConfig): RegistryExtension {
     const life = ctx.meta.lifecycle?.();
     if (!life) return;
     await life.claimOwner('registry server');
+    shareContentGuard(ctx.blobs, life);
     const pulls = new PullRecorder(life, (err) => app.log.error({ err }, 'registry: recording pull times failed'));
     const off = ctx.events.on((e) => {
       if (e.type === 'pull') pulls.record({ repo: e.repo, digest: e.digest, at: e.time.getTime(), ...(e.tag !== undefined ? { tag: e.tag } : {}) });
@@ -58,7 +61,9 @@ export function lifecycleExtension(config: LifecycleConfig): RegistryExtension {
     flushTimer.unref();
     const scheduler = new LifecycleScheduler(
       jobsFor(config, { blobs: ctx.blobs, meta: ctx.meta }, (msg, data) => app.log.info(data, msg)),
-      (err, job) => app.log.error({ err, job }, 'registry lifecycle job failed'),
+      (err, job) =>
+        // Replicas each schedule the jobs; whichever starts first runs, the others skip a turn.
+        isBosunError(err, 'REGISTRY_GC_BUSY') ? app.log.info({ job }, 'registry lifecycle job skipped: another process is running one') : app.log.error({ err, job }, 'registry lifecycle job failed'),
     );
     scheduler.start();
     app.addHook('onClose', async () => {

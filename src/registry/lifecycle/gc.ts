@@ -48,6 +48,15 @@ export interface LifecycleStores {
   meta: MetaStore;
 }
 
+/**
+ * Runs a GC or retention pass alone: under the store's fleet-wide lock when it has one
+ * (PostgreSQL; REGISTRY_GC_BUSY while another process runs one), else as is (SQLite, where
+ * the data directory has one owner).
+ */
+export function exclusively<T>(life: LifecycleStore, fn: () => Promise<T>): Promise<T> {
+  return life.runExclusive ? life.runExclusive(fn) : fn();
+}
+
 /** The LifecycleStore of a MetaStore; throws REGISTRY_GC_UNSUPPORTED without one. */
 export function lifecycleOf(meta: MetaStore): LifecycleStore {
   if (!meta.lifecycle) throw new BosunError('REGISTRY_GC_UNSUPPORTED', 'this metadata store has no garbage collection or retention support');
@@ -122,11 +131,18 @@ async function oldContent(blobs: BlobStore, cutoff: number): Promise<Map<Digest,
  * - A kill at any point is safe: phase-1 transactions commit durably (fsynced) or not at all,
  *   and phase 2 deletes only content that no committed metadata references.
  *
- * Another process must not write the stores meanwhile (the guard is per process): callers
- * outside the server claim the data directory first (LifecycleStore.claimOwner).
+ * On SQLite another process must not write the stores meanwhile (the guard is per process):
+ * callers outside the server claim the data directory first (LifecycleStore.claimOwner). On
+ * PostgreSQL the guard extends to every replica (LifecycleStore.holdContent/sweepContent,
+ * attached with `shareContentGuard`), sweeps lock each repository against writes, and one run
+ * at a time is allowed across the fleet (`runExclusive`; REGISTRY_GC_BUSY otherwise).
  */
 export async function collectGarbage(stores: LifecycleStores, opts: GcOptions = {}): Promise<GcReport> {
   const life = lifecycleOf(stores.meta);
+  return exclusively(life, () => collect(stores, life, opts));
+}
+
+async function collect(stores: LifecycleStores, life: LifecycleStore, opts: GcOptions): Promise<GcReport> {
   const dryRun = opts.dryRun ?? false;
   const sweep: SweepOptions = { cutoff: (opts.now ?? Date.now()) - (opts.graceMs ?? defaultGraceMs), deleteUntagged: opts.deleteUntagged ?? false, sweepLinks: true };
   const report: GcReport = { dryRun, manifests: [], links: [], blobs: [], bytesFreed: 0 };

@@ -1,8 +1,8 @@
 export { gcConfigSchema, retentionConfigSchema, retentionRuleSchema, type GcConfig, type RetentionConfig, type RetentionRule } from './config-schema.js';
-export { ContentGuard, contentGuard } from './content-guard.js';
+export { ContentGuard, contentGuard, shareContentGuard, type SharedContentLocks } from './content-guard.js';
 export { parseDuration } from './duration.js';
 export { lifecycleExtension, type LifecycleConfig } from './extension.js';
-export { collectGarbage, defaultGraceMs, lifecycleOf, type GcOptions, type GcRemovedKind, type GcReport, type LifecycleStores } from './gc.js';
+export { collectGarbage, defaultGraceMs, exclusively, lifecycleOf, type GcOptions, type GcRemovedKind, type GcReport, type LifecycleStores } from './gc.js';
 export type { LifecycleStore, PullRecord, RemovedEntry, SweepOptions, SweepResult, TagTimes } from './lifecycle-store.js';
 export { markRepository, type ManifestNode, type MarkOptions, type MarkResult } from './mark.js';
 export { withDataDir } from './offline.js';

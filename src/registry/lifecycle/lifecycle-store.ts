@@ -53,7 +53,13 @@ export interface PullRecord {
  * - `isReferenced(digest)` is true while any repository links the digest, holds a manifest of
  *   it, or holds a manifest that references it; checked at the moment of the call.
  * - `claimOwner` records this process as the owner of the data directory; it throws
- *   REGISTRY_GC_BUSY when another live process owns it.
+ *   REGISTRY_GC_BUSY when another live process owns it. A store shared by several processes
+ *   (replicas) makes it a no-op and implements the three optional methods instead:
+ * - `runExclusive` runs a GC or retention pass while no other process runs one on the same
+ *   metadata, throwing REGISTRY_GC_BUSY (without running it) when one does.
+ * - `holdContent` / `sweepContent` are the cross-process half of the ContentGuard: a hold
+ *   marks a digest as about to be referenced until released; `sweepContent` runs its deletion
+ *   only while no process holds the digest, and no hold can start until it is done.
  */
 export interface LifecycleStore {
   /** Every repository name, in lexical order. */
@@ -82,4 +88,7 @@ export interface LifecycleStore {
   recordPulls(pulls: readonly PullRecord[]): Promise<void>;
   claimOwner(role: string): Promise<void>;
   releaseOwner(): Promise<void>;
+  runExclusive?<T>(fn: () => Promise<T>): Promise<T>;
+  holdContent?(digest: Digest): Promise<() => Promise<void>>;
+  sweepContent?(digest: Digest, fn: () => Promise<void>): Promise<boolean>;
 }

@@ -1,8 +1,8 @@
 import type { RetentionRule } from './config-schema.js';
 import { parseDuration } from './duration.js';
-import { lifecycleOf, type LifecycleStores } from './gc.js';
+import { exclusively, lifecycleOf, type LifecycleStores } from './gc.js';
 import { compileGlob } from './glob.js';
-import type { RemovedEntry, TagTimes } from './lifecycle-store.js';
+import type { LifecycleStore, RemovedEntry, TagTimes } from './lifecycle-store.js';
 
 export interface RetentionOptions {
   /** Report what would go; change nothing. */
@@ -74,6 +74,10 @@ export function untaggedCutoff(rules: readonly RetentionRule[], now: number): nu
  */
 export async function applyRetention(stores: LifecycleStores, rules: readonly RetentionRule[], opts: RetentionOptions = {}): Promise<RetentionReport> {
   const life = lifecycleOf(stores.meta);
+  return exclusively(life, () => retain(life, rules, opts));
+}
+
+async function retain(life: LifecycleStore, rules: readonly RetentionRule[], opts: RetentionOptions): Promise<RetentionReport> {
   const dryRun = opts.dryRun ?? false;
   const now = opts.now ?? Date.now();
   const report: RetentionReport = { dryRun, tags: [], manifests: [] };

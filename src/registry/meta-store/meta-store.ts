@@ -24,6 +24,18 @@ export interface UploadRecord {
   updatedAt: number;
 }
 
+/**
+ * A precondition on a tag, checked inside the transaction of the write that would change it,
+ * so it holds across processes sharing the database (immutable tags use it).
+ */
+export interface TagGuard {
+  /**
+   * Throws (the write is then not made) when `tag`, which names `current` now (undefined:
+   * absent), may not come to name `next` (undefined: removed).
+   */
+  check(tag: string, current: Digest | undefined, next: Digest | undefined): void;
+}
+
 /** `n` entries after `last` in lexical (byte) order. */
 export interface Page {
   n: number;
@@ -43,6 +55,10 @@ export interface Page {
  *   REGISTRY_SERVE_MANIFEST_BLOB_UNKNOWN otherwise, and records them for garbage collection:
  *   a concurrent GC sweep either sees the new manifest or the put fails.
  * - `linkBlob` records when the link was made (GC's grace period counts from it).
+ * - With a `guard`, the write calls `guard.check` inside its transaction, after taking a lock
+ *   that serialises it with every other guarded write of the same tag (from any process):
+ *   `putManifest` for its tag, `deleteTag` for the tag, `deleteManifest` for each tag of the
+ *   digest. A throw aborts the write. Without a guard, behaviour is unchanged.
  * - `deleteManifest` also removes every tag pointing at it; it returns false when absent.
  * - Listing is bounded by `page.n`; callers cap `n`, implementations never scan past it.
  * - Failures throw REGISTRY_SERVE_STORE_FAILED.
@@ -51,11 +67,11 @@ export interface MetaStore {
   linkBlob(repo: string, digest: Digest, size: number): Promise<void>;
   blobLink(repo: string, digest: Digest): Promise<{ size: number } | undefined>;
   unlinkBlob(repo: string, digest: Digest): Promise<boolean>;
-  putManifest(record: ManifestRecord, tag?: string, refs?: readonly Digest[]): Promise<void>;
+  putManifest(record: ManifestRecord, tag?: string, refs?: readonly Digest[], guard?: TagGuard): Promise<void>;
   getManifest(repo: string, digest: Digest): Promise<ManifestRecord | undefined>;
   resolveTag(repo: string, tag: string): Promise<ManifestRecord | undefined>;
-  deleteManifest(repo: string, digest: Digest): Promise<boolean>;
-  deleteTag(repo: string, tag: string): Promise<boolean>;
+  deleteManifest(repo: string, digest: Digest, guard?: TagGuard): Promise<boolean>;
+  deleteTag(repo: string, tag: string, guard?: TagGuard): Promise<boolean>;
   /** The tags of `repo` pointing at `digest`, in lexical order after `page.last`. */
   tagsOf(repo: string, digest: Digest, page: Page): Promise<string[]>;
   /** Undefined when the repository does not exist. */

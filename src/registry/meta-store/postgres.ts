@@ -2,7 +2,10 @@ import pg from 'pg';
 import { BosunError } from '../../errors.js';
 import type { Digest } from '../../oci/digest.js';
 import type { Descriptor } from '../../oci/types.js';
-import { referrerDescriptor, type ManifestRecord, type MetaStore, type Page, type UploadRecord } from './meta-store.js';
+import type { LifecycleStore } from '../lifecycle/lifecycle-store.js';
+import { referrerDescriptor, type ManifestRecord, type MetaStore, type Page, type TagGuard, type UploadRecord } from './meta-store.js';
+import { lockSpaces, pgStoreFailed, pgTransaction, type Queryable } from './pg-tx.js';
+import { PostgresLifecycleStore } from './postgres-lifecycle.js';
 import { postgresMigrations } from './postgres-migrations.js';
 
 export interface PostgresMetaStoreOptions {
@@ -35,8 +38,6 @@ interface UploadRow {
 
 // Any constant works: it only has to be the same in every replica running migrations.
 const migrationLock = 0x626f73756e;
-// Deadlock and serialization failures: the transaction did nothing and may simply run again.
-const retryable = new Set(['40P01', '40001']);
 const manifestColumns = 'm.digest, m.media_type, m.size, m.subject, m.artifact_type, m.annotations';
 
 function toRecord(repo: string, row: ManifestRow): ManifestRecord {
@@ -53,18 +54,29 @@ function toUpload(row: UploadRow): UploadRecord {
 }
 
 function storeFailed(what: string, err: unknown): BosunError {
-  if (err instanceof BosunError) return err;
-  return new BosunError('REGISTRY_SERVE_STORE_FAILED', `metadata (postgres): ${what} failed`, { cause: err });
+  return pgStoreFailed('metadata', what, err);
 }
 
-type Queryable = Pick<pg.PoolClient, 'query'>;
-
-async function ensureRepo(c: Queryable, name: string): Promise<string> {
+/**
+ * The id of repository `name`, created when missing, its row locked FOR SHARE until the
+ * transaction ends: writes into a repository run side by side, but never inside a GC or
+ * retention sweep of it (which locks the row FOR UPDATE), so a sweep sees each of them
+ * committed or not begun.
+ */
+export async function ensureRepo(c: Queryable, name: string, mode: 'SHARE' | 'UPDATE' = 'SHARE'): Promise<string> {
   // Two statements, not one upsert: under READ COMMITTED the SELECT sees a row another
   // replica committed while the INSERT waited on it, and no dead row is made per push.
   await c.query('INSERT INTO repositories (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [name]);
-  const { rows } = await c.query<{ id: string }>('SELECT id FROM repositories WHERE name = $1', [name]);
+  const { rows } = await c.query<{ id: string }>(`SELECT id FROM repositories WHERE name = $1 FOR ${mode}`, [name]);
   return rows[0]!.id;
+}
+
+/** Serialises guarded writes of one tag across every process sharing the database. */
+async function lockTag(c: Queryable, repo: string, tag: string): Promise<string | undefined> {
+  // ':' appears in neither repository names nor tags, so the key names one (repo, tag).
+  await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [lockSpaces.tag, `${repo}:${tag}`]);
+  const { rows } = await c.query<{ digest: string }>('SELECT t.digest FROM repositories r JOIN tags t ON t.repo_id = r.id WHERE r.name = $1 AND t.name = $2', [repo, tag]);
+  return rows[0]?.digest;
 }
 
 /**
@@ -76,7 +88,12 @@ async function ensureRepo(c: Queryable, name: string): Promise<string> {
  * `WHERE name > last ORDER BY name LIMIT n` on the primary-key indexes, so it never scans past n.
  */
 export class PostgresMetaStore implements MetaStore {
-  private constructor(private readonly pool: pg.Pool) {}
+  private constructor(private readonly connections: pg.Pool) {}
+
+  /** The connection pool, shared with the feature stores (accounts, rules, audit, scans). */
+  get pool(): pg.Pool {
+    return this.connections;
+  }
 
   /** Connects and migrates; throws REGISTRY_SERVE_STORE_FAILED (the URL's password is never shown). */
   static async open(opts: PostgresMetaStoreOptions): Promise<PostgresMetaStore> {
@@ -121,32 +138,18 @@ export class PostgresMetaStore implements MetaStore {
   }
 
   /** Runs `fn` in a transaction that is durable once committed; retried on deadlock. */
-  private async tx<T>(what: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      let client: pg.PoolClient | undefined;
-      try {
-        client = await this.pool.connect();
-        await client.query('BEGIN');
-        await client.query('SET LOCAL synchronous_commit = on');
-        const out = await fn(client);
-        await client.query('COMMIT');
-        client.release();
-        return out;
-      } catch (err) {
-        // A failed ROLLBACK means the connection is broken: release(true) discards it.
-        const broken = client ? await client.query('ROLLBACK').then(() => false, () => true) : false;
-        client?.release(broken);
-        const code = (err as { code?: string }).code;
-        if (attempt < 3 && code !== undefined && retryable.has(code)) continue;
-        throw storeFailed(what, err);
-      }
-    }
+  private tx<T>(what: string, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return pgTransaction(this.pool, 'metadata', what, fn);
   }
 
   async linkBlob(repo: string, digest: Digest, size: number): Promise<void> {
     await this.tx('link blob', async (c) => {
       const id = await ensureRepo(c, repo);
-      await c.query('INSERT INTO blob_links (repo_id, digest, size) VALUES ($1, $2, $3) ON CONFLICT (repo_id, digest) DO UPDATE SET size = EXCLUDED.size', [id, digest, size]);
+      await c.query(
+        `INSERT INTO blob_links (repo_id, digest, size, linked_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (repo_id, digest) DO UPDATE SET size = EXCLUDED.size, linked_at = EXCLUDED.linked_at`,
+        [id, digest, size, Date.now()],
+      );
     });
   }
 
@@ -164,24 +167,31 @@ export class PostgresMetaStore implements MetaStore {
     return (res.rowCount ?? 0) > 0;
   }
 
-  async putManifest(r: ManifestRecord, tag?: string, refs?: readonly Digest[]): Promise<void> {
+  async putManifest(r: ManifestRecord, tag?: string, refs?: readonly Digest[], guard?: TagGuard): Promise<void> {
     await this.tx('put manifest', async (c) => {
       const id = await ensureRepo(c, r.repo);
-      // Checked in the put's transaction, as SQLite does. References are not recorded: garbage
-      // collection runs on SQLite only (docs/registry.md, Lifecycle).
-      for (const ref of refs ?? []) {
-        const { rowCount } = await c.query('SELECT 1 FROM blob_links WHERE repo_id = $1 AND digest = $2 UNION ALL SELECT 1 FROM manifests WHERE repo_id = $1 AND digest = $2 LIMIT 1', [id, ref]);
-        if (!rowCount) throw new BosunError('REGISTRY_SERVE_MANIFEST_BLOB_UNKNOWN', `manifest references ${ref}, which "${r.repo}" does not hold`);
-      }
-      await c.query('INSERT INTO blob_links (repo_id, digest, size) VALUES ($1, $2, $3) ON CONFLICT (repo_id, digest) DO UPDATE SET size = EXCLUDED.size', [id, r.digest, r.size]);
+      if (tag !== undefined && guard) guard.check(tag, (await lockTag(c, r.repo, tag)) as Digest | undefined, r.digest);
+      const now = Date.now();
+      if (refs) await recordRefs(c, id, r, refs);
       await c.query(
-        `INSERT INTO manifests (repo_id, digest, media_type, size, subject, artifact_type, annotations) VALUES ($1, $2, $3, $4, $5, $6, $7)
+        `INSERT INTO blob_links (repo_id, digest, size, linked_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (repo_id, digest) DO UPDATE SET size = EXCLUDED.size, linked_at = EXCLUDED.linked_at`,
+        [id, r.digest, r.size, now],
+      );
+      await c.query(
+        `INSERT INTO manifests (repo_id, digest, media_type, size, subject, artifact_type, annotations, pushed_at, refs_known) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (repo_id, digest) DO UPDATE SET media_type = EXCLUDED.media_type, size = EXCLUDED.size, subject = EXCLUDED.subject,
-           artifact_type = EXCLUDED.artifact_type, annotations = EXCLUDED.annotations`,
-        [id, r.digest, r.mediaType, r.size, r.subject ?? null, r.artifactType ?? null, r.annotations ? JSON.stringify(r.annotations) : null],
+           artifact_type = EXCLUDED.artifact_type, annotations = EXCLUDED.annotations, pushed_at = EXCLUDED.pushed_at,
+           refs_known = GREATEST(manifests.refs_known, EXCLUDED.refs_known)`,
+        [id, r.digest, r.mediaType, r.size, r.subject ?? null, r.artifactType ?? null, r.annotations ? JSON.stringify(r.annotations) : null, now, refs ? 1 : 0],
       );
       if (tag !== undefined) {
-        await c.query('INSERT INTO tags (repo_id, name, digest) VALUES ($1, $2, $3) ON CONFLICT (repo_id, name) DO UPDATE SET digest = EXCLUDED.digest', [id, tag, r.digest]);
+        await c.query(
+          `INSERT INTO tags (repo_id, name, digest, pushed_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (repo_id, name) DO UPDATE SET digest = EXCLUDED.digest, pushed_at = EXCLUDED.pushed_at,
+             pulled_at = CASE WHEN tags.digest = EXCLUDED.digest THEN tags.pulled_at ELSE 0 END`,
+          [id, tag, r.digest, now],
+        );
       }
     });
   }
@@ -205,21 +215,32 @@ export class PostgresMetaStore implements MetaStore {
     return rows[0] && toRecord(repo, rows[0]);
   }
 
-  async deleteManifest(repo: string, digest: Digest): Promise<boolean> {
+  async deleteManifest(repo: string, digest: Digest, guard?: TagGuard): Promise<boolean> {
     return this.tx('delete manifest', async (c) => {
-      const { rows } = await c.query<{ id: string }>('SELECT id FROM repositories WHERE name = $1', [repo]);
+      // With a guard, FOR UPDATE: no guarded put into the repository (FOR SHARE) can add a
+      // protected tag to this digest between the check and the delete.
+      const { rows } = await c.query<{ id: string }>(`SELECT id FROM repositories WHERE name = $1 FOR ${guard ? 'UPDATE' : 'SHARE'}`, [repo]);
       const id = rows[0]?.id;
       if (id === undefined) return false;
+      if (guard) {
+        const tags = await c.query<{ name: string }>('SELECT name FROM tags WHERE repo_id = $1 AND digest = $2', [id, digest]);
+        for (const t of tags.rows) guard.check(t.name, digest, undefined);
+      }
       await c.query('DELETE FROM tags WHERE repo_id = $1 AND digest = $2', [id, digest]);
       await c.query('DELETE FROM blob_links WHERE repo_id = $1 AND digest = $2', [id, digest]);
+      await c.query('DELETE FROM manifest_refs WHERE repo_id = $1 AND manifest = $2', [id, digest]);
       const res = await c.query('DELETE FROM manifests WHERE repo_id = $1 AND digest = $2', [id, digest]);
       return (res.rowCount ?? 0) > 0;
     });
   }
 
-  async deleteTag(repo: string, tag: string): Promise<boolean> {
-    const res = await this.q('delete tag', 'DELETE FROM tags WHERE repo_id = (SELECT id FROM repositories WHERE name = $1) AND name = $2', [repo, tag]);
-    return (res.rowCount ?? 0) > 0;
+  async deleteTag(repo: string, tag: string, guard?: TagGuard): Promise<boolean> {
+    const sql = 'DELETE FROM tags WHERE repo_id = (SELECT id FROM repositories WHERE name = $1) AND name = $2';
+    if (!guard) return ((await this.q('delete tag', sql, [repo, tag])).rowCount ?? 0) > 0;
+    return this.tx('delete tag', async (c) => {
+      guard.check(tag, (await lockTag(c, repo, tag)) as Digest | undefined, undefined);
+      return ((await c.query(sql, [repo, tag])).rowCount ?? 0) > 0;
+    });
   }
 
   async tagsOf(repo: string, digest: Digest, page: Page): Promise<string[]> {
@@ -286,7 +307,24 @@ export class PostgresMetaStore implements MetaStore {
     return rows.map((r) => r.id);
   }
 
+  lifecycle(): LifecycleStore {
+    return new PostgresLifecycleStore(this.pool);
+  }
+
   async close(): Promise<void> {
     await this.pool.end();
+  }
+}
+
+// Inside the put's transaction: GC removes links in transactions that lock the repository row
+// FOR UPDATE, so a reference checked here cannot vanish before the manifest that needs it commits.
+async function recordRefs(c: Queryable, id: string, r: ManifestRecord, refs: readonly Digest[]): Promise<void> {
+  for (const ref of refs) {
+    const { rowCount } = await c.query('SELECT 1 FROM blob_links WHERE repo_id = $1 AND digest = $2 UNION ALL SELECT 1 FROM manifests WHERE repo_id = $1 AND digest = $2 LIMIT 1', [id, ref]);
+    if (!rowCount) throw new BosunError('REGISTRY_SERVE_MANIFEST_BLOB_UNKNOWN', `manifest references ${ref}, which "${r.repo}" does not hold`);
+  }
+  await c.query('DELETE FROM manifest_refs WHERE repo_id = $1 AND manifest = $2', [id, r.digest]);
+  if (refs.length > 0) {
+    await c.query('INSERT INTO manifest_refs (repo_id, manifest, ref) SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING', [id, r.digest, [...refs]]);
   }
 }

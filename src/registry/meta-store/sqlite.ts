@@ -3,7 +3,7 @@ import { BosunError } from '../../errors.js';
 import type { Digest } from '../../oci/digest.js';
 import type { Descriptor } from '../../oci/types.js';
 import type { LifecycleStore } from '../lifecycle/lifecycle-store.js';
-import { referrerDescriptor, type ManifestRecord, type MetaStore, type Page, type UploadRecord } from './meta-store.js';
+import { referrerDescriptor, type ManifestRecord, type MetaStore, type Page, type TagGuard, type UploadRecord } from './meta-store.js';
 import { migrations } from './migrations.js';
 import { SqliteLifecycleStore } from './sqlite-lifecycle.js';
 
@@ -79,13 +79,14 @@ export class SqliteMetaStore implements MetaStore {
   private readonly stmt: ReturnType<SqliteMetaStore['prepare']>;
 
   /** Opens (creating and migrating) the database at `file`; ':memory:' for a throwaway one. */
-  constructor(file: string) {
-    this.db = guarded('open', () => new Database(file));
+  constructor(readonly file: string) {
+    // Writers in other processes (the CLI, a second server on the same file) are waited for.
+    this.db = guarded('open', () => new Database(file, { timeout: 5000 }));
     guarded('migrate', () => this.migrate());
     this.stmt = this.prepare();
   }
 
-  /** The open connection, for feature stores with tables in meta.db (see shared-db.ts). */
+  /** The open connection, for feature stores with tables in meta.db (see feature-stores.ts). */
   get database(): Database.Database {
     return this.db;
   }
@@ -133,6 +134,8 @@ export class SqliteMetaStore implements MetaStore {
       deleteRefsOf: db.prepare<[number, string]>('DELETE FROM manifest_refs WHERE repo_id = ? AND manifest = ?'),
       deleteTagsOf: db.prepare<[number, string]>('DELETE FROM tags WHERE repo_id = ? AND digest = ?'),
       deleteTag: db.prepare<[string, string]>('DELETE FROM tags WHERE repo_id = (SELECT id FROM repositories WHERE name = ?) AND name = ?'),
+      tagDigest: db.prepare<[string, string], { digest: string }>('SELECT t.digest FROM repositories r JOIN tags t ON t.repo_id = r.id WHERE r.name = ? AND t.name = ?'),
+      allTagsOf: db.prepare<[number, string], { name: string }>('SELECT name FROM tags WHERE repo_id = ? AND digest = ?'),
       listTags: db.prepare<[number, string, number], { name: string }>('SELECT name FROM tags WHERE repo_id = ? AND name > ? ORDER BY name LIMIT ?'),
       tagsOf: db.prepare<[string, string, string, number], { name: string }>(
         `SELECT t.name FROM repositories r JOIN tags t ON t.repo_id = r.id
@@ -156,11 +159,15 @@ export class SqliteMetaStore implements MetaStore {
     };
   }
 
-  /** Runs `fn` in a transaction whose commit is fsynced. */
+  /**
+   * Runs `fn` in a transaction whose commit is fsynced. BEGIN IMMEDIATE: the write lock is
+   * taken first, so what `fn` reads (a tag guard's check) is still true when it commits, even
+   * with another process writing the same file.
+   */
   private durable<T>(fn: () => T): T {
     this.db.pragma('synchronous = FULL');
     try {
-      return this.db.transaction(fn)();
+      return this.db.transaction(fn).immediate();
     } finally {
       this.db.pragma('synchronous = NORMAL');
     }
@@ -183,9 +190,10 @@ export class SqliteMetaStore implements MetaStore {
     return guarded('unlink blob', () => this.stmt.unlink.run(repo, digest).changes > 0);
   }
 
-  async putManifest(r: ManifestRecord, tag?: string, refs?: readonly Digest[]): Promise<void> {
+  async putManifest(r: ManifestRecord, tag?: string, refs?: readonly Digest[], guard?: TagGuard): Promise<void> {
     guarded('put manifest', () =>
       this.durable(() => {
+        if (tag !== undefined && guard) guard.check(tag, this.stmt.tagDigest.get(r.repo, tag)?.digest as Digest | undefined, r.digest);
         const id = this.ensureRepo(r.repo);
         const now = Date.now();
         if (refs) this.recordRefs(id, r, refs);
@@ -219,11 +227,12 @@ export class SqliteMetaStore implements MetaStore {
     return row && toRecord(repo, row);
   }
 
-  async deleteManifest(repo: string, digest: Digest): Promise<boolean> {
+  async deleteManifest(repo: string, digest: Digest, guard?: TagGuard): Promise<boolean> {
     return guarded('delete manifest', () =>
       this.durable(() => {
         const id = this.stmt.repoId.get(repo)?.id;
         if (id === undefined) return false;
+        if (guard) for (const { name } of this.stmt.allTagsOf.all(id, digest)) guard.check(name, digest, undefined);
         this.stmt.deleteTagsOf.run(id, digest);
         this.stmt.unlinkById.run(id, digest);
         this.stmt.deleteRefsOf.run(id, digest);
@@ -232,8 +241,14 @@ export class SqliteMetaStore implements MetaStore {
     );
   }
 
-  async deleteTag(repo: string, tag: string): Promise<boolean> {
-    return guarded('delete tag', () => this.stmt.deleteTag.run(repo, tag).changes > 0);
+  async deleteTag(repo: string, tag: string, guard?: TagGuard): Promise<boolean> {
+    if (!guard) return guarded('delete tag', () => this.stmt.deleteTag.run(repo, tag).changes > 0);
+    return guarded('delete tag', () =>
+      this.db.transaction(() => {
+        guard.check(tag, this.stmt.tagDigest.get(repo, tag)?.digest as Digest | undefined, undefined);
+        return this.stmt.deleteTag.run(repo, tag).changes > 0;
+      }).immediate(),
+    );
   }
 
   async tagsOf(repo: string, digest: Digest, page: Page): Promise<string[]> {

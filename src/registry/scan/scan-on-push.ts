@@ -5,7 +5,7 @@ import type { RegistryExtension } from '../app.js';
 import type { RegistryContext } from '../context.js';
 import { actorOf, type RegistryEvent } from '../events.js';
 import { repoOf } from '../http.js';
-import { featureDatabase } from '../meta-store/shared-db.js';
+import { sqliteDatabaseOf } from '../feature-stores.js';
 import type { MetricsRegistry } from '../metrics/metrics-registry.js';
 import { parseReference } from '../names.js';
 import type { sbomArtifactTypes } from './attach.js';
@@ -65,17 +65,17 @@ function blockPulls(app: Parameters<RegistryExtension>[0], ctx: RegistryContext,
 /**
  * The scan-on-push feature: each pushed image manifest (see `scanCandidate`) is queued for an
  * SBOM + vulnerability scan run in-process (bounded queue, `concurrency` workers, never on the
- * request's path); results go to meta.db, the `/api/v1/scans/` API and, with `attach`, to
+ * request's path); results go to `deps.store` (else the SQLite metadata database), the `/api/v1/scans/` API and, with `attach`, to
  * referrers of the image. With `blockPullsAbove`, manifest GETs are checked first
  * (REGISTRY_SCAN_PULL_BLOCKED, 403 DENIED). `onStart` receives the running feature.
  */
-export function scanOnPush(config: ScanConfig, deps: { metrics: MetricsRegistry; dataDir?: string; onStart?: (handle: ScanHandle) => void }): RegistryExtension {
+export function scanOnPush(config: ScanConfig, deps: { metrics: MetricsRegistry; store?: ScanStore; onStart?: (handle: ScanHandle) => void }): RegistryExtension {
   return async (app, ctx) => {
     if (!config.enabled) return;
     // The scanner (catalogers, matcher, advisory db) loads only when scanning is on, so a
     // registry without it starts as fast as before.
     const { runScanJob } = await import('./scan-image.js');
-    const store = new SqliteScanStore(featureDatabase(app, ctx.meta, deps.dataDir, 'scan on push'));
+    const store = deps.store ?? new SqliteScanStore(sqliteDatabaseOf(ctx.meta, 'scan on push'));
     const jobDeps = { ctx, store, offline: config.offline, sbomFormat: config.sbomFormat, attach: config.attach, logger: app.log, ...(config.dbDir !== undefined ? { dbDir: config.dbDir } : {}) };
     const queue = new ScanQueue((job, signal) => runScanJob(jobDeps, job, signal), { size: config.queueSize, concurrency: config.concurrency, timeoutMs: config.timeout * 1000, logger: app.log });
     deps.metrics.gauge('bosun_registry_scan_queue_depth', 'Scans waiting or running.', () => queue.depth);

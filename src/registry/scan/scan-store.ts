@@ -35,7 +35,8 @@ export interface ScanStore {
   status(repo: string, digest: string): Promise<Pick<ScanRecord, 'status' | 'summary'> | undefined>;
 }
 
-interface Row {
+/** A `scans` row (the same columns in SQLite and PostgreSQL). */
+export interface ScanRow {
   status: ScanStatus;
   updated_at: string;
   summary: string | null;
@@ -45,8 +46,29 @@ interface Row {
   report_digest: string | null;
 }
 
+/** A `scans` row as a ScanRecord. */
+export function scanRecordOf(repo: string, digest: string, row: ScanRow): ScanRecord {
+  return {
+    repo, digest, status: row.status, updatedAt: row.updated_at,
+    ...(row.summary !== null ? { summary: JSON.parse(row.summary) as ScanReport['summary'] } : {}),
+    ...(row.report !== null ? { report: JSON.parse(row.report) as ScanReport } : {}),
+    ...(row.reason !== null ? { reason: row.reason } : {}),
+    ...(row.sbom_digest !== null ? { sbomDigest: row.sbom_digest } : {}),
+    ...(row.report_digest !== null ? { reportDigest: row.report_digest } : {}),
+  };
+}
+
 /** Reports above this many bytes of JSON are not kept (the summary and the attached referrer are). */
 export const maxStoredReportBytes = 32 * 1024 * 1024;
+
+/** The report JSON to store (null past `maxStoredReportBytes`, with the reason saying so). */
+export function storedReport(r: ScanRecord): { report: string | null; reason: string | null } {
+  const report = r.report ? JSON.stringify(r.report) : null;
+  if (report !== null && Buffer.byteLength(report) > maxStoredReportBytes) {
+    return { report: null, reason: `report over ${maxStoredReportBytes} bytes not kept; see the attached report referrer` };
+  }
+  return { report, reason: r.reason ?? null };
+}
 
 function guarded<T>(what: string, fn: () => T): T {
   try {
@@ -65,18 +87,13 @@ export class SqliteScanStore implements ScanStore {
       put: db.prepare<[string, string, string, string, string | null, string | null, string | null, string | null, string | null]>(
         `INSERT OR REPLACE INTO scans (repo, digest, status, updated_at, summary, report, reason, sbom_digest, report_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      status: db.prepare<[string, string], Pick<Row, 'status' | 'summary'>>('SELECT status, summary FROM scans WHERE repo = ? AND digest = ?'),
-      get: db.prepare<[string, string], Row>('SELECT status, updated_at, summary, report, reason, sbom_digest, report_digest FROM scans WHERE repo = ? AND digest = ?'),
+      status: db.prepare<[string, string], Pick<ScanRow, 'status' | 'summary'>>('SELECT status, summary FROM scans WHERE repo = ? AND digest = ?'),
+      get: db.prepare<[string, string], ScanRow>('SELECT status, updated_at, summary, report, reason, sbom_digest, report_digest FROM scans WHERE repo = ? AND digest = ?'),
     };
   }
 
   async put(r: ScanRecord): Promise<void> {
-    let report = r.report ? JSON.stringify(r.report) : null;
-    let reason = r.reason ?? null;
-    if (report !== null && Buffer.byteLength(report) > maxStoredReportBytes) {
-      report = null;
-      reason = `report over ${maxStoredReportBytes} bytes not kept; see the attached report referrer`;
-    }
+    const { report, reason } = storedReport(r);
     const summary = r.summary ? JSON.stringify(r.summary) : null;
     guarded('write', () => this.stmt.put.run(r.repo, r.digest, r.status, r.updatedAt, summary, report, reason, r.sbomDigest ?? null, r.reportDigest ?? null));
   }
@@ -89,14 +106,6 @@ export class SqliteScanStore implements ScanStore {
 
   async get(repo: string, digest: string): Promise<ScanRecord | undefined> {
     const row = guarded('read', () => this.stmt.get.get(repo, digest));
-    if (!row) return undefined;
-    return {
-      repo, digest, status: row.status, updatedAt: row.updated_at,
-      ...(row.summary !== null ? { summary: JSON.parse(row.summary) as ScanReport['summary'] } : {}),
-      ...(row.report !== null ? { report: JSON.parse(row.report) as ScanReport } : {}),
-      ...(row.reason !== null ? { reason: row.reason } : {}),
-      ...(row.sbom_digest !== null ? { sbomDigest: row.sbom_digest } : {}),
-      ...(row.report_digest !== null ? { reportDigest: row.report_digest } : {}),
-    };
+    return row && scanRecordOf(repo, digest, row);
   }
 }
