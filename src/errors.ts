@@ -144,8 +144,8 @@ export const codes = {
   REGISTRY_RULE_UNKNOWN: { status: 404, meaning: 'no immutable tag rule has that id or those patterns', hint: 'list the rules with `bosun registry rules list --data DIR`' },
   REGISTRY_TLS_INVALID: { meaning: 'the registry TLS certificate or key cannot be read, is not PEM, or the two do not match', hint: 'pass a PEM certificate (chain) and its private key with --tls-cert/--tls-key or tls.cert/tls.key' },
   // --- registry lifecycle: garbage collection and retention (`bosun registry gc|retention`)
-  REGISTRY_GC_BUSY: { meaning: 'another live process (a registry server, gc or retention run) owns the data directory', hint: 'stop the server and run the command again, or let the server do it: set gc.every / retention.every in registry.yaml' },
-  REGISTRY_GC_UNSUPPORTED: { meaning: 'the registry metadata store cannot run garbage collection or retention', hint: 'use the SQLite metadata store (the default)' },
+  REGISTRY_GC_BUSY: { meaning: 'another GC or retention run holds the registry: a live process owns the SQLite data directory, or another replica is collecting on PostgreSQL', hint: 'on SQLite stop the server and run the command again, or let the server do it (gc.every / retention.every in registry.yaml); on PostgreSQL wait for the running collection to finish' },
+  REGISTRY_GC_UNSUPPORTED: { meaning: 'the registry metadata store cannot run garbage collection or retention', hint: 'use the SQLite (default) or PostgreSQL metadata store' },
 
   // --- registry supply-chain features: audit log, webhooks, metrics, scan on push (src/registry/{audit,webhooks,metrics,scan})
   REGISTRY_AUDIT_CHAIN_BROKEN: { meaning: 'the registry audit log hash chain does not verify: an entry was edited, removed or reordered', hint: 'the message names the first broken entry; compare an earlier export (`bosun registry audit --format jsonl`) from that sequence number on, and treat the registry as tampered with' },
