@@ -12,7 +12,8 @@ import { toCycloneDx } from '../../src/sbom/codecs/cyclonedx.js';
 import type { ScanReport } from '../../src/vuln/scan/report.js';
 import { dirTree } from '../helpers/dir-tree.js';
 import { osvDir } from '../helpers/memory-advisories.js';
-import { buildImage, writeLayout } from '../helpers/oci-image.js';
+import * as layout from '../../src/oci/layout.js';
+import { imageFixture } from '../helpers/oci-image.js';
 import { bookwormExpatXzStatus, debianOsRelease } from '../helpers/sbom-fixture.js';
 import { importDatabase } from '../../src/vuln/db/index.js';
 
@@ -69,13 +70,13 @@ before(async () => {
   // The scan commands read the SQLite database that `bosun db import` builds.
   db = path.join(work, 'db');
   await importDatabase([osvRecords], { dir: db });
-  const built = await buildImage([
+  const built = await imageFixture([
     [{ path: 'etc/os-release', content: Buffer.from(files['etc/os-release']!) }, { path: 'var/lib/dpkg/status', content: Buffer.from(status) }],
     [{ path: 'app/node_modules/lodash/package.json', content: Buffer.from(files['app/node_modules/lodash/package.json']!) }],
   ]);
   imageDigest = built.digest;
   layoutDir = path.join(work, 'layout');
-  writeLayout(layoutDir, built, 'v1');
+  await layout.write(layoutDir, built.image, { tag: 'v1' });
 });
 
 const ids = (r: ScanReport): string[] => r.results.flatMap((x) => x.findings.filter((f) => !f.suppression).map((f) => f.id)).sort();

@@ -8,12 +8,12 @@
 import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { Digest } from '../../src/oci/digest.js';
+import { ImageBuilder } from '../../src/oci/image-builder.js';
 import { MediaTypes } from '../../src/oci/media-types.js';
 import * as remote from '../../src/oci/remote/index.js';
 import type { Descriptor, Image } from '../../src/oci/types.js';
 import { IN_TOTO_PAYLOAD_TYPE, buildSimpleSigning, buildStatement, cosignLayout, cosignTag, envelopeToJson, signEnvelope } from '../../src/sign/index.js';
 import { signData } from '../../src/sign/algorithms.js';
-import { makeImage, makeTar } from './layer-image.js';
 
 const insecure = { insecure: true };
 
@@ -25,8 +25,7 @@ export function testKeyPair(): { privateKey: KeyObject; publicKeyPem: string } {
 
 /** Pushes a one-layer image whose content depends on `seed`; returns its manifest digest. */
 export async function pushTestImage(ref: string, seed: string): Promise<Digest> {
-  const tar = await makeTar([{ path: 'etc/seed', content: seed }]);
-  const { image } = makeImage([tar]);
+  const image = await new ImageBuilder().addEntries([{ path: 'etc/seed', content: seed }]).build();
   return (await remote.write(ref, image, insecure)).digest as Digest;
 }
 

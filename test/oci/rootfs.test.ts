@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isBosunError } from '../../src/errors.js';
 import { rootfsTree } from '../../src/oci/rootfs.js';
-import { text } from '../helpers/layer-image.js';
+import { text } from '../helpers/oci-image.js';
 
 let outside: string;
 let root: string;
