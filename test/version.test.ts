@@ -8,6 +8,7 @@ import { defaultUserAgent } from '../src/oci/remote/options.js';
 import { writerFor } from '../src/sbom/codecs/index.js';
 import type { Sbom } from '../src/sbom/model.js';
 import { bosunVersion } from '../src/version.js';
+import { bosunBin } from './helpers/bosun-cli.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 const empty: Sbom = { source: { kind: 'directory', name: '/empty' }, packages: [], relationships: [], problems: [] };
@@ -29,7 +30,7 @@ const reporters: Array<{ name: string; got: () => Promise<string> | string; want
   { name: 'the registry client User-Agent', got: () => defaultUserAgent, want: `bosun/${version}` },
   { name: 'SPDX creators', got: async () => (JSON.parse(await written('spdx-json')) as { creationInfo: { creators: string[] } }).creationInfo.creators[0]!, want: `Tool: bosun-${version}` },
   { name: 'CycloneDX tools', got: async () => (JSON.parse(await written('cyclonedx-json')) as { metadata: { tools: { components: Array<{ version: string }> } } }).metadata.tools.components[0]!.version, want: version },
-  { name: 'bosun --version', got: () => spawnSync(process.execPath, [new URL('../bin/bosun.js', import.meta.url).pathname, '--version'], { encoding: 'utf8' }).stdout, want: `${version}\n` },
+  { name: 'bosun --version', got: () => spawnSync(process.execPath, [bosunBin, '--version'], { encoding: 'utf8' }).stdout, want: `${version}\n` },
 ];
 for (const r of reporters) {
   test(`${r.name} reports the package.json version`, async () => {

@@ -4,9 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bosunBin } from '../helpers/bosun-cli.js';
 
-const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
-const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+const run = (...args: string[]) => spawnSync(process.execPath, [bosunBin, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
 
 test('--version prints the package version and exits 0', () => {
   const r = run('--version');

@@ -2,7 +2,6 @@
 // same real package facts (bookworm's libexpat1 2.5.0-1+deb12u1 and liblzma5 5.4.1-1 control data;
 // npm's lodash 4.17.15 manifest) against real advisories copied from shared/advisories.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,20 +15,9 @@ import * as layout from '../../src/oci/layout.js';
 import { imageFixture } from '../helpers/oci-image.js';
 import { bookwormExpatXzStatus, debianOsRelease } from '../helpers/sbom-fixture.js';
 import { importDatabase } from '../../src/vuln/db/index.js';
+import { runBosun, type Run } from '../helpers/bosun-cli.js';
 
-const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
-
-interface Run { status: number | null; stdout: string; stderr: string }
-function bosun(args: string[], cwd?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, CI: 'true' } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d));
-    p.stderr.on('data', (d: Buffer) => (stderr += d));
-    p.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const bosun = (args: string[], cwd?: string): Promise<Run> => runBosun(args, { cwd });
 
 const status = bookwormExpatXzStatus;
 const files: Record<string, string> = {

@@ -1,6 +1,7 @@
 // Image fixtures for tests, built with the product's ImageBuilder: each comes with what tests
 // compare against (raw manifest, digest, descriptor, every blob, diffIDs), read back through the
-// Image interface; an index over several; real small files from this machine for content.
+// Image interface; an index over several; a two-layer image with a whiteout; real small files
+// from this machine for content; and snapshots of everything an image is made of.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -80,4 +81,30 @@ export async function indexFixture(images: ImageFixture[]): Promise<IndexFixture
   const raw = Buffer.from(await index.rawManifest());
   const digest = await index.digest();
   return { index, raw, digest, desc: { mediaType: MediaTypes.ociIndex, digest, size: raw.length }, images };
+}
+
+/** A two-layer image: a base with a few files, a second layer that adds and whiteouts. */
+export function twoLayerImage(arch = 'amd64'): Promise<Image> {
+  return new ImageBuilder()
+    .addEntries(
+      [
+        { path: 'etc/', type: 'dir' },
+        { path: 'etc/os-release', content: `ID=debian\nVERSION_ID="12"\nARCH=${arch}\n` },
+        { path: 'etc/motd', content: 'hello\n' },
+        { path: 'bin/', type: 'dir' },
+        { path: 'bin/sh', linkTarget: 'dash' },
+      ],
+      { history: { created_by: 'base' } },
+    )
+    .addEntries([{ path: 'etc/.wh.motd', content: '' }, { path: 'app.txt', content: 'app\n', mode: 0o600 }], { history: { created_by: 'app' } })
+    .build({ platform: { os: 'linux', architecture: arch }, config: { Env: ['PATH=/usr/bin:/bin'], Cmd: ['/bin/sh'] } });
+}
+
+/** Everything an image is made of, read through its public interface. */
+export async function snapshot(img: Image): Promise<{ digest: string; config: string; layers: { digest: string; diffId: string; blob: Buffer; plain: Buffer }[] }> {
+  const layers = [];
+  for (const l of await img.layers()) {
+    layers.push({ digest: await l.digest(), diffId: await l.diffId(), blob: await bytesOf(await l.compressed()), plain: await bytesOf(await l.uncompressed()) });
+  }
+  return { digest: await img.digest(), config: Buffer.from(await img.rawConfig()).toString('utf8'), layers };
 }

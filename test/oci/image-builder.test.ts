@@ -7,7 +7,7 @@ import { isBosunError } from '../../src/errors.js';
 import { digestOf } from '../../src/oci/digest.js';
 import { ImageBuilder, tarOf, type AddLayerOptions, type BuildOptions } from '../../src/oci/image-builder.js';
 import { MediaTypes } from '../../src/oci/media-types.js';
-import { bytesOf } from './source-helpers.js';
+import { bytesOf } from '../helpers/oci-image.js';
 
 test('tarOf writes what GNU tar lists: types, modes, link targets, hostile names kept', async () => {
   const tar = await tarOf([

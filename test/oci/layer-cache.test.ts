@@ -10,7 +10,7 @@ import { squash, type SquashOptions } from '../../src/oci/squash.js';
 import type { Image, Layer } from '../../src/oci/types.js';
 import { tarOf, type LayerEntry } from '../../src/oci/image-builder.js';
 import { imageFixture, text } from '../helpers/oci-image.js';
-import { tempDir } from './source-helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const globs = ['etc/os-release', 'usr/lib/os-release', '**/package.json', 'var/lib/dpkg/status', '**/*.jar'];
 

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +21,8 @@ import { UploadSpool } from '../../src/registry/upload-spool.js';
 import { MetricsRegistry } from '../../src/registry/metrics/metrics-registry.js';
 import { openRegistry } from '../../src/registry/serve.js';
 import { imageManifest, makeApp, putManifest } from './helpers.js';
+import { runBosun, type Run } from '../helpers/bosun-cli.js';
 
-const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
 
 function record(i: number): AuditRecord {
   return {
@@ -178,16 +177,7 @@ test('audit extension: push, pull, delete, login and denial are recorded with wh
   assert.match(metrics.render(), /^bosun_registry_audit_entries_total 5$/m);
 });
 
-function bosun(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [bin, ...args]);
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d));
-    p.stderr.on('data', (d: Buffer) => (stderr += d));
-    p.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const bosun = (args: string[]): Promise<Run> => runBosun(args);
 
 test('bosun registry audit: exports, filters by --since, verifies, and exits 2 naming the first broken entry', async () => {
   const dataDir = await mkdtemp(join(tmpdir(), 'bosun-audit-cli-'));

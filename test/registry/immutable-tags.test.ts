@@ -14,6 +14,7 @@ import { addImmutableTagRule, ImmutableTagGuard, immutableTags, listImmutableTag
 import { SqliteMetaStore } from '../../src/registry/meta-store/sqlite.js';
 import { openRegistry, type OpenedRegistry } from '../../src/registry/serve.js';
 import { codeOf, imageManifest, makeApp, putManifest, type PushedImage } from './helpers.js';
+import { bosunBin } from '../helpers/bosun-cli.js';
 
 const globs = [
   ['prod/**', 'prod', true],
@@ -174,8 +175,7 @@ test('a refusal is reported as a denied event with the actor and repository', as
 
 test('bosun registry rules add, list and remove', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'bosun-rules-cli-'));
-  const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
-  const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'registry', 'rules', ...args, '--data', dir], { encoding: 'utf8' });
+  const run = (...args: string[]) => spawnSync(process.execPath, [bosunBin, 'registry', 'rules', ...args, '--data', dir], { encoding: 'utf8' });
   const added = run('add', '--repository', 'prod/**', '--tag', 'v*');
   assert.equal(added.status, 0, added.stderr);
   assert.equal(added.stdout, '1\tprod/**\tv*\n');

@@ -15,6 +15,7 @@ import { isBosunError } from '../../src/errors.js';
 import { parseRegistryConfig } from '../../src/registry/config.js';
 import { openRegistry, serveRegistry, type OpenedRegistry } from '../../src/registry/serve.js';
 import { CertificateWatcher, readTlsPair } from '../../src/registry/tls/index.js';
+import { bosunBin } from '../helpers/bosun-cli.js';
 
 const run = promisify(execFile);
 let work = '';
@@ -186,9 +187,8 @@ test('the poll notices a change fs.watch cannot see (a symlink target in another
 });
 
 test('bosun registry serve --tls-cert/--tls-key serves HTTPS; one without the other exits 2', async () => {
-  const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
   const args = ['registry', 'serve', '--addr', '127.0.0.1:0', '--data', join(work, 'cli-data'), '--log-level', 'error'];
-  const child = spawn(process.execPath, [bin, ...args, '--tls-cert', join(work, 'first.crt'), '--tls-key', join(work, 'first.key')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [bosunBin, ...args, '--tls-cert', join(work, 'first.crt'), '--tls-key', join(work, 'first.key')], { stdio: ['ignore', 'ignore', 'pipe'] });
   try {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -197,7 +197,7 @@ test('bosun registry serve --tls-cert/--tls-key serves HTTPS; one without the ot
   } finally {
     child.kill('SIGTERM');
   }
-  const half = spawnSync(process.execPath, [bin, ...args, '--tls-cert', join(work, 'first.crt')], { encoding: 'utf8' });
+  const half = spawnSync(process.execPath, [bosunBin, ...args, '--tls-cert', join(work, 'first.crt')], { encoding: 'utf8' });
   assert.equal(half.status, 2);
   assert.match(half.stderr, /INPUT_INVALID/);
 });

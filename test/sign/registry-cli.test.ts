@@ -2,7 +2,6 @@
 // against Debian's docker-registry on loopback.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -13,27 +12,12 @@ import * as remote from '../../src/oci/remote/index.js';
 import { predicateTypeFor } from '../../src/sign/intoto.js';
 import { parseAnnotations, readPredicate, signCommand } from '../../src/sign/oci/commands.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
-import { twoLayerImage } from '../oci/source-helpers.js';
+import { twoLayerImage } from '../helpers/oci-image.js';
 import { sigstoreVectors } from './shared.js';
+import { ok, runBosun, type Run } from '../helpers/bosun-cli.js';
 
-const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
-const env = { COSIGN_PASSWORD: 'pw-for-tests', CI: 'true' };
-interface Run { status: number | null; stdout: string; stderr: string }
-function bosun(args: string[], stdin?: Buffer): Promise<Run> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, cwd: dir });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d));
-    p.stderr.on('data', (d: Buffer) => (stderr += d));
-    p.stdin.end(stdin);
-    p.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-const ok = (r: Run) => {
-  assert.equal(r.status, 0, r.stderr);
-  return r;
-};
+const env = { COSIGN_PASSWORD: 'pw-for-tests' };
+const bosun = (args: string[], stdin?: Buffer): Promise<Run> => runBosun(args, { stdin, env, cwd: dir });
 const lines = (r: Run) => r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 
 let dir: string;

@@ -13,7 +13,7 @@ import { openRegistry, type OpenedRegistry } from '../../src/registry/serve.js';
 import { predicateTypeFor } from '../../src/sign/intoto.js';
 import { attestImage, signImage } from '../../src/sign/oci/sign-image.js';
 import { verifyAttestationRef, verifyImageRef } from '../../src/sign/oci/verify-ref.js';
-import { twoLayerImage } from '../oci/source-helpers.js';
+import { twoLayerImage } from '../helpers/oci-image.js';
 
 const insecure = { insecure: true };
 let dir: string;
