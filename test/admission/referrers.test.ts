@@ -3,8 +3,7 @@
 // on loopback (it serves the referrers API). The seed policies are templated onto the registry.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { admissionHandler, registryOptions, staticNamespaces, verifierDeps, type AdmissionHandler } from '../../src/admission/index.js';
@@ -19,6 +18,7 @@ import { attestImage, signImage, verifyImageRef, type ImageSigner } from '../../
 import { pushTestImage } from '../helpers/cosign-push.js';
 import { templatePolicies, vulnPredicate } from './policy-fixtures.js';
 import { applyPatch, review, workload, type Obj } from './review-helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const vulnType = 'https://cosign.sigstore.dev/attestation/vuln/v1';
 const day = 24 * 3600 * 1000;
@@ -40,7 +40,7 @@ describe('verifyImages with referrers-only signatures and attestations', () => {
   const other = signer();
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'bosun-admission-referrers-'));
+    dir = await tempDir('admission-referrers');
     reg = await openRegistry({ dataDir: join(dir, 'registry') });
     host = new URL(await reg.app.listen({ host: '127.0.0.1', port: 0 })).host;
     const push = async (tag: string, key: ImageSigner, criticalFixable?: number): Promise<void> => {
@@ -61,7 +61,6 @@ describe('verifyImages with referrers-only signatures and attestations', () => {
   });
   after(async () => {
     await reg?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const signal = new AbortController().signal;

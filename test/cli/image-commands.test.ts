@@ -2,8 +2,7 @@
 // Debian's docker-registry (distribution 2.8) on loopback, plain and htpasswd over TLS.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as layout from '../../src/oci/layout.js';
 import * as archive from '../../src/oci/archive.js';
@@ -11,6 +10,7 @@ import { buildIndex } from '../../src/oci/image-builder.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { twoLayerImage } from '../helpers/oci-image.js';
 import { runBosun, type Run } from '../helpers/bosun-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const bosun = (args: string[], opts: { stdin?: Buffer; env?: Record<string, string> } = {}): Promise<Run> => runBosun(args, opts);
 const json = (r: Run) => {
@@ -23,7 +23,7 @@ let plain: TestRegistry;
 let secure: TestRegistry;
 let imageDigest: string;
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'bosun-cli-image-'));
+  dir = await tempDir('cli-image');
   [plain, secure] = await Promise.all([startRegistry({ mode: 'http' }), startRegistry({ mode: 'tls-htpasswd' })]);
   const amd = await twoLayerImage('amd64');
   imageDigest = await amd.digest();
@@ -33,7 +33,6 @@ before(async () => {
 });
 after(async () => {
   await Promise.all([plain?.stop(), secure?.stop()]);
-  await rm(dir, { recursive: true, force: true });
 });
 
 test('inspect reads an OCI layout, a docker-archive and the archive on stdin', async () => {

@@ -2,8 +2,7 @@
 // same real package facts (bookworm's libexpat1 2.5.0-1+deb12u1 and liblzma5 5.4.1-1 control data;
 // npm's lodash 4.17.15 manifest) against real advisories copied from shared/advisories.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { catalog } from '../../src/sbom/catalog.js';
@@ -16,6 +15,7 @@ import { imageFixture } from '../helpers/oci-image.js';
 import { bookwormExpatXzStatus, debianOsRelease } from '../helpers/sbom-fixture.js';
 import { importDatabase } from '../../src/vuln/db/index.js';
 import { runBosun, type Run } from '../helpers/bosun-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const bosun = (args: string[], cwd?: string): Promise<Run> => runBosun(args, { cwd });
 
@@ -46,7 +46,7 @@ let layoutDir: string;
 let imageDigest: string;
 
 before(async () => {
-  work = mkdtempSync(path.join(tmpdir(), 'bosun-scan-cli-'));
+  work = await tempDir('scan-cli');
   root = path.join(work, 'root');
   for (const [rel, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });

@@ -1,18 +1,17 @@
 // `bosun registry users|robots …` end to end through bin/bosun.js on a data directory.
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { openAccessStore } from '../../src/registry/access/accounts.js';
 import { verifySecret } from '../../src/registry/access/secrets.js';
 import { runBosun, type Run } from '../helpers/bosun-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const bosun = (args: string[], stdin = ''): Promise<Run> => runBosun(['registry', ...args], { stdin });
 
 let data = '';
 before(async () => {
-  data = join(await mkdtemp(join(tmpdir(), 'bosun-users-')), 'data');
+  data = join(await tempDir('users'), 'data');
 });
 
 test('users add (password on stdin), robots add (secret shown once), grant, list', async () => {

@@ -2,8 +2,7 @@
 // bosun's own client and Debian's skopeo pushing and pulling through the token flow.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -15,6 +14,7 @@ import { addAccount, openAccessStore } from '../../src/registry/access/accounts.
 import { defaultRegistryConfig } from '../../src/registry/config.js';
 import { openRegistry, serveRegistry, type OpenedRegistry } from '../../src/registry/serve.js';
 import { imageFixture, realFiles, type ImageFixture } from '../helpers/oci-image.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const run = promisify(execFile);
 let work = '';
@@ -33,7 +33,7 @@ async function skopeo(...args: string[]): Promise<string> {
 }
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'bosun-access-'));
+  work = await tempDir('access');
   env = { HOME: join(work, 'home'), PATH: process.env.PATH ?? '/usr/bin:/bin' };
   const dataDir = join(work, 'data');
   const config = defaultRegistryConfig();

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
@@ -22,6 +20,7 @@ import { MetricsRegistry } from '../../src/registry/metrics/metrics-registry.js'
 import { openRegistry } from '../../src/registry/serve.js';
 import { imageManifest, makeApp, putManifest } from './helpers.js';
 import { runBosun, type Run } from '../helpers/bosun-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 
 function record(i: number): AuditRecord {
@@ -180,7 +179,7 @@ test('audit extension: push, pull, delete, login and denial are recorded with wh
 const bosun = (args: string[]): Promise<Run> => runBosun(args);
 
 test('bosun registry audit: exports, filters by --since, verifies, and exits 2 naming the first broken entry', async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'bosun-audit-cli-'));
+  const dataDir = await tempDir('audit-cli');
   const reg = await openRegistry({ dataDir, config: parseRegistryConfig({}) });
   const image = await imageManifest(reg.app, 'team/app');
   assert.equal((await putManifest(reg.app, 'team/app', 'v1', image.raw)).statusCode, 201);
@@ -214,7 +213,7 @@ test('bosun registry audit: exports, filters by --since, verifies, and exits 2 n
 });
 
 test('audit log on another metadata backend: kept in <dataDir>/meta.db', async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'bosun-audit-other-'));
+  const dataDir = await tempDir('audit-other');
   const inner = new SqliteMetaStore(':memory:');
   // Stands for PostgreSQL (which needs a server): a MetaStore that is not the SQLite class.
   const other = new Proxy(inner, { getPrototypeOf: () => Object.prototype }) as MetaStore;

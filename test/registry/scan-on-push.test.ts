@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -17,6 +16,7 @@ import { osvDir } from '../helpers/memory-advisories.js';
 import { imageFixture, indexFixture, type ImageFixture } from '../helpers/oci-image.js';
 import { bookwormExpatXzStatus, debianOsRelease } from '../helpers/sbom-fixture.js';
 import { codeOf, imageManifest, makeApp, pushBlob, putManifest } from './helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 // Two real Debian 12 package versions (sbom-fixture.ts) and a real lodash release, as in test/cli/scan-commands.
 const status = bookwormExpatXzStatus;
@@ -33,7 +33,7 @@ let vulnerable: ImageFixture;
 let clean: ImageFixture;
 
 before(async () => {
-  const work = mkdtempSync(path.join(tmpdir(), 'bosun-scan-push-'));
+  const work = await tempDir('scan-push');
   const osv = path.join(work, 'osv');
   mkdirSync(osv);
   for (const [dir, id] of records) copyFileSync(path.join(osvDir(dir), `${id}.json`), path.join(osv, `${id}.json`));

@@ -3,8 +3,7 @@
 // new pair is logged and the old one kept; skopeo pushes and inspects over the reloaded TLS.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rename, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect, type TLSSocket } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -16,6 +15,7 @@ import { parseRegistryConfig } from '../../src/registry/config.js';
 import { openRegistry, serveRegistry, type OpenedRegistry } from '../../src/registry/serve.js';
 import { CertificateWatcher, readTlsPair } from '../../src/registry/tls/index.js';
 import { bosunBin } from '../helpers/bosun-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const run = promisify(execFile);
 let work = '';
@@ -75,7 +75,7 @@ function statusOn(socket: TLSSocket): Promise<string> {
 }
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'bosun-tls-'));
+  work = await tempDir('tls');
   openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(work, 'ca.key'), '-out', join(work, 'ca.crt'), '-days', '2', '-subj', '/CN=bosun test CA');
   await writeFile(join(work, 'leaf.ext'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
   ca = await readFile(join(work, 'ca.crt'));

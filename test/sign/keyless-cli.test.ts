@@ -4,8 +4,7 @@
 // Debian's docker-registry on loopback. Also the token parser, table-driven.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isBosunError } from '../../src/errors.js';
 import * as remote from '../../src/oci/remote/index.js';
@@ -15,6 +14,7 @@ import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { twoLayerImage } from '../helpers/oci-image.js';
 import { FAKE_ISSUER, fakeIdentityToken, startSigstoreStack, type SigstoreStack } from './sigstore-stack.js';
 import { ok, runBosun, type Run } from '../helpers/bosun-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 // A clean environment: no token, password or CI variable of the machine running the tests leaks in.
 const bosun = (args: string[], env: Record<string, string>): Promise<Run> =>
@@ -29,7 +29,7 @@ let gha: TestServer;
 let rootPath: string;
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'bosun-keyless-cli-'));
+  dir = await tempDir('keyless-cli');
   [reg, stack] = await Promise.all([startRegistry({ mode: 'http' }), startSigstoreStack()]);
   rootPath = path.join(dir, 'trusted_root.json');
   await stack.writeTrustedRoot(rootPath);
@@ -43,7 +43,6 @@ before(async () => {
 });
 after(async () => {
   await Promise.all([reg?.stop(), stack?.close(), gha?.close()]);
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 const serviceFlags = () => ['--fulcio-url', stack.url, '--rekor-url', stack.url, '--timestamp-server-url', stack.url, '--trusted-root', rootPath];

@@ -3,10 +3,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { isBosunError } from '../../src/errors.js';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as remote from '../../src/oci/remote/index.js';
 import { predicateTypeFor } from '../../src/sign/intoto.js';
@@ -15,6 +14,7 @@ import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { twoLayerImage } from '../helpers/oci-image.js';
 import { sigstoreVectors } from './shared.js';
 import { ok, runBosun, type Run } from '../helpers/bosun-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const env = { COSIGN_PASSWORD: 'pw-for-tests' };
 const bosun = (args: string[], stdin?: Buffer): Promise<Run> => runBosun(args, { stdin, env, cwd: dir });
@@ -26,7 +26,7 @@ let reg: TestRegistry;
 let image: string;
 let digest: string;
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'bosun-sign-cli-'));
+  dir = await tempDir('sign-cli');
   reg = await startRegistry({ mode: 'http' });
   image = `${reg.host}/team/web:1.0`;
   digest = (await remote.write(image, await twoLayerImage(), { insecure: true })).digest;
@@ -39,7 +39,6 @@ before(async () => {
 });
 after(async () => {
   await reg?.stop();
-  await rm(dir, { recursive: true, force: true });
 });
 
 test('an unsigned image: verify exits 2 with SIGN_NO_SIGNATURES', async () => {

@@ -3,14 +3,14 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as layout from '../../../src/oci/layout.js';
 import * as remote from '../../../src/oci/remote/index.js';
 import { isBosunError } from '../../../src/errors.js';
 import { startRegistry, type TestRegistry } from '../../helpers/registry.js';
 import { imageFixture, realFiles, type ImageFixture } from '../../helpers/oci-image.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 let reg: TestRegistry;
 let tmp: string;
@@ -21,7 +21,7 @@ let bareEnv: Record<string, string>;
 
 before(async () => {
   reg = await startRegistry({ mode: 'tls-htpasswd' });
-  tmp = mkdtempSync(join(tmpdir(), 'bosun-remote-auth-'));
+  tmp = await tempDir('remote-auth');
   bareEnv = { HOME: join(tmp, 'home'), PATH: process.env.PATH ?? '/usr/bin:/bin' };
   img = await imageFixture([realFiles()]);
   const dir = join(tmp, 'layout');
@@ -33,7 +33,6 @@ before(async () => {
 after(async () => {
   await remote.closeConnections();
   await reg.stop();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 function dockerConfig(name: string, config: unknown): string {

@@ -3,8 +3,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as layout from '../../../src/oci/layout.js';
 import * as remote from '../../../src/oci/remote/index.js';
@@ -15,6 +13,7 @@ import { startRegistry, type TestRegistry } from '../../helpers/registry.js';
 import { serve } from '../../helpers/http-server.js';
 import { request as httpRequest } from 'node:http';
 import { imageFixture, indexFixture, realFiles, type ImageFixture, type IndexFixture } from '../../helpers/oci-image.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 let reg: TestRegistry;
 let tmp: string;
@@ -24,7 +23,7 @@ const opts = { insecure: true } as const;
 
 before(async () => {
   reg = await startRegistry({ mode: 'http' });
-  tmp = mkdtempSync(join(tmpdir(), 'bosun-remote-'));
+  tmp = await tempDir('remote');
   const files = realFiles();
   single = await imageFixture([files.slice(0, 2), files.slice(2)]);
   const amd = await imageFixture([files], { platform: { os: 'linux', architecture: 'amd64' } });
@@ -35,7 +34,6 @@ before(async () => {
 after(async () => {
   await remote.closeConnections();
   await reg.stop();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 function skopeo(...args: string[]): Buffer {
