@@ -36,8 +36,8 @@ describe('admission webhook end to end', () => {
     const sign = async (tag: string, opts: { key?: typeof good; vuln?: [number, number] } = {}): Promise<void> => {
       const d = await pushTestImage(`${repo}:${tag}`, tag);
       digests[tag] = d;
-      if (opts.key) await pushSignature(repo, d, opts.key.privateKey);
-      if (opts.vuln) await pushAttestation(repo, d, (opts.key ?? good).privateKey, vulnType, vulnPredicate(...opts.vuln));
+      if (opts.key) await pushSignature(repo, d, opts.key);
+      if (opts.vuln) await pushAttestation(repo, d, opts.key ?? good, vulnType, vulnPredicate(...opts.vuln));
     };
     await sign('v1', { key: good, vuln: [0, day] });
     await sign('latest', { key: good, vuln: [0, day] });
