@@ -93,8 +93,8 @@ async function main(): Promise<void> {
     const key = testKeyPair();
     const repo = `${reg.host}/myapp`;
     const digest = await pushTestImage(`${repo}:v1`, 'bench');
-    await pushSignature(repo, digest, key.privateKey);
-    await pushAttestation(repo, digest, key.privateKey, 'https://cosign.sigstore.dev/attestation/vuln/v1', vulnPredicate(0, 3600_000));
+    await pushSignature(repo, digest, key);
+    await pushAttestation(repo, digest, key, 'https://cosign.sigstore.dev/attestation/vuln/v1', vulnPredicate(0, 3600_000));
     templatePolicies(dir, reg.host, key.publicKeyPem);
     const load = (f: string): Policy[] => parseYamlDocuments(readFileSync(join(dir, f), 'utf8'), f, 'POLICY_INVALID').map((d) => toPolicy(d, f));
     const validateOnly = [...load('004_326650791575b34a-1.yaml'), ...load('004_326650791575b34a-4.yaml'), ...load('registries.yaml')];

@@ -1,13 +1,11 @@
 import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
 import { BosunError } from '../errors.js';
+import { bosunVersion } from '../version.js';
 import { entriesFor } from './commands/index.js';
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 const program = new Command('bosun')
   .description('container supply-chain security: scan, SBOM, sign/attest, store, admit, watch')
-  .version(version)
+  .version(bosunVersion)
   .showHelpAfterError()
   .exitOverride();
 

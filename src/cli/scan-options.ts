@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
-import { createRequire } from 'node:module';
 import { BosunError } from '../errors.js';
+import { bosunVersion } from '../version.js';
 import { severityLevels, type SeverityLevel } from '../vuln/match/finding.js';
 import { defaultDbDir, openDatabase, type SqliteAdvisorySource } from '../vuln/db/index.js';
 import { pkgTypeClasses, type PkgTypeClass } from '../vuln/scan/filter.js';
 import type { ScanMetadata } from '../vuln/scan/report.js';
 import { runScan, type ScanTarget } from '../vuln/scan/run.js';
-
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** The flags every scan command shares (Trivy's names). */
 export interface ScanFlags {
@@ -89,7 +87,7 @@ export async function scanCommand(flags: ScanFlags, target: (signal: AbortSignal
   const opened = await target(signal);
   try {
     const { hasFindings } = await runScan(opened.target, {
-      source, db, scannerVersion: version, format: flags.format, stdout: process.stdout,
+      source, db, scannerVersion: bosunVersion, format: flags.format, stdout: process.stdout,
       ignoreFiles: flags.ignorefile, vexFiles: flags.vex, cwd: process.cwd(), signal,
       ...(flags.output ? { output: flags.output } : {}),
       ...(severities ? { severities } : {}), ...(pkgTypes ? { pkgTypes } : {}),

@@ -4,7 +4,7 @@ import tar from 'tar-stream';
 import { BosunError } from '../errors.js';
 import { digestOf, type Digest } from './digest.js';
 import { MediaTypes } from './media-types.js';
-import { fromCore } from './partial.js';
+import { fromCore, type FromCoreOptions } from './partial.js';
 import { readAll } from './read-all.js';
 import type { Descriptor, HistoryEntry, Image, ImageConfig, ImageIndex, Index, Manifest, Platform } from './types.js';
 
@@ -26,8 +26,14 @@ export interface LayerEntry {
 
 export interface AddLayerOptions {
   history?: HistoryEntry;
-  /** How the blob is stored; default gzip. */
-  compression?: 'gzip' | 'none';
+  /** How the blob is stored; default gzip. bosun has no zstd encoder, so `zstd` needs `blob`. */
+  compression?: 'gzip' | 'zstd' | 'none';
+  /**
+   * The stored blob, used as given instead of compressing the tar (which still gives the
+   * diffID): for layers compressed elsewhere, and for test images whose blob and diffID
+   * disagree on purpose.
+   */
+  blob?: Uint8Array;
 }
 
 export interface BuildOptions {
@@ -39,6 +45,8 @@ export interface BuildOptions {
   /** OCI (default) or Docker v2 schema 2 media types. */
   format?: 'oci' | 'docker';
   annotations?: Record<string, string>;
+  /** How the built image reads its layers (decompression limits, diffID checks). */
+  read?: Omit<FromCoreOptions, 'name'>;
 }
 
 /** The most bytes one layer given as a stream may have (the builder holds layers in memory). */
@@ -79,6 +87,19 @@ export async function tarOf(entries: readonly LayerEntry[]): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
+type Compression = NonNullable<AddLayerOptions['compression']>;
+
+function compress(plain: Buffer, compression: Compression): Buffer {
+  if (compression === 'zstd') throw new BosunError('INPUT_INVALID', 'image builder: a zstd layer needs its compressed blob (no zstd encoder)');
+  return compression === 'gzip' ? gzipSync(plain) : plain;
+}
+
+function layerMediaType(compression: Compression, docker: boolean): string {
+  if (!docker) return { gzip: MediaTypes.ociLayerGzip, zstd: MediaTypes.ociLayerZstd, none: MediaTypes.ociLayer }[compression];
+  if (compression === 'zstd') throw new BosunError('INPUT_INVALID', 'image builder: Docker v2 schema 2 has no zstd layer type');
+  return compression === 'gzip' ? MediaTypes.dockerLayerGzip : 'application/vnd.docker.image.rootfs.diff.tar';
+}
+
 interface PendingLayer {
   source: Buffer | Readable | readonly LayerEntry[];
   opts: AddLayerOptions;
@@ -91,17 +112,17 @@ interface BuiltLayer {
 }
 
 /** An in-memory content store; `fromCore` verifies everything read from it. */
-function memoryImage(blobs: Map<Digest, Buffer>, rawManifest: Buffer, name: string): Image {
+function memoryImage(blobs: Map<Digest, Buffer>, rawManifest: Buffer, opts: FromCoreOptions): Image {
   return fromCore(
     {
       rawManifest: async () => rawManifest,
       openBlob: async (d) => {
         const blob = blobs.get(d.digest);
-        if (!blob) throw new BosunError('OCI_BLOB_UNKNOWN', `${name}: no blob ${d.digest}`);
+        if (!blob) throw new BosunError('OCI_BLOB_UNKNOWN', `${opts.name}: no blob ${d.digest}`);
         return Readable.from([blob]);
       },
     },
-    { name },
+    opts,
   );
 }
 
@@ -144,11 +165,11 @@ export class ImageBuilder {
     const built: BuiltLayer[] = [];
     for (const p of this.pending) {
       const plain = await this.plainTar(p);
-      const gzip = (p.opts.compression ?? 'gzip') === 'gzip';
-      const blob = gzip ? gzipSync(plain) : plain;
+      const compression = p.opts.compression ?? 'gzip';
+      const blob = p.opts.blob ? Buffer.from(p.opts.blob) : compress(plain, compression);
       const digest = digestOf(blob);
       blobs.set(digest, blob);
-      const mediaType = docker ? (gzip ? MediaTypes.dockerLayerGzip : 'application/vnd.docker.image.rootfs.diff.tar') : gzip ? MediaTypes.ociLayerGzip : MediaTypes.ociLayer;
+      const mediaType = layerMediaType(compression, docker);
       built.push({ desc: { mediaType, digest, size: blob.length }, diffId: digestOf(plain), history: p.opts.history ?? { created_by: 'bosun image-builder' } });
     }
     const platform = opts.platform ?? { os: 'linux', architecture: 'amd64' };
@@ -172,7 +193,7 @@ export class ImageBuilder {
       layers: built.map((l) => l.desc),
       ...(opts.annotations ? { annotations: opts.annotations } : {}),
     };
-    return memoryImage(blobs, Buffer.from(JSON.stringify(manifest)), `built image ${configDigest.slice(7, 19)}`);
+    return memoryImage(blobs, Buffer.from(JSON.stringify(manifest)), { ...opts.read, name: `built image ${configDigest.slice(7, 19)}` });
   }
 }
 

@@ -76,25 +76,32 @@ export function fileCataloger(opts: FileCatalogerOptions): Cataloger {
     async catalog(tree, ctx) {
       const entries = (await collect(tree.glob(opts.globs)))
         .filter((e) => e.kind === 'file' || e.kind === 'symlink' || e.kind === 'hardlink')
-        .filter((e) => opts.accept?.(e.path) ?? true)
-        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      const out: CatalogResult = { packages: [], relationships: [], problems: [] };
-      for (const entry of entries) {
-        throwIfAborted(ctx.signal);
-        try {
-          const text = await readText(tree, entry, opts.maxBytes);
-          const r = await opts.parse({ entry, text, tree, ctx });
-          out.packages.push(...r.packages);
-          out.relationships?.push(...(r.relationships ?? []));
-          out.problems.push(...(r.problems ?? []));
-        } catch (err) {
-          if (isBosunError(err, 'ABORTED')) throw err;
-          out.problems.push(problemOf(entry, err));
-        }
-      }
-      return out;
+        .filter((e) => opts.accept?.(e.path) ?? true);
+      return catalogEach(entries, ctx.signal, async (entry) => opts.parse({ entry, text: await readText(tree, entry, opts.maxBytes), tree, ctx }));
     },
   };
+}
+
+/**
+ * Runs `each` over `entries` in path order and merges what it finds. Whatever `each` throws,
+ * except ABORTED, becomes a Problem located at the entry, and the next entry goes on.
+ * Throws only ABORTED (when `signal` fires).
+ */
+export async function catalogEach(entries: readonly FileEntry[], signal: AbortSignal | undefined, each: (entry: FileEntry) => Promise<ParseResult>): Promise<CatalogResult> {
+  const out: CatalogResult = { packages: [], relationships: [], problems: [] };
+  for (const entry of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    throwIfAborted(signal);
+    try {
+      const r = await each(entry);
+      out.packages.push(...r.packages);
+      out.relationships?.push(...(r.relationships ?? []));
+      out.problems.push(...(r.problems ?? []));
+    } catch (err) {
+      if (isBosunError(err, 'ABORTED')) throw err;
+      out.problems.push(problemOf(entry, err));
+    }
+  }
+  return out;
 }
 
 /** Turns any error into a located Problem (BosunError codes kept; anything else is a parse failure). */

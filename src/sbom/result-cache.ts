@@ -1,13 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import type { Digest } from '../oci/digest.js';
 import type { LayerCache } from '../oci/layer-cache.js';
+import { bosunVersion } from '../version.js';
 import type { Sbom } from './model.js';
-
-const require = createRequire(import.meta.url);
-const bosunVersion = (require('../../package.json') as { version: string }).version;
 
 /**
  * Bumped whenever catalogers or the model change what they produce for the same layers, so a

@@ -3,8 +3,7 @@
 // onto the test registry and key. Pods, Deployments and CronJobs go through /mutate then /validate
 // (the order the API server uses), with the JSON Patch applied in between.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { serveAdmission, type AdmissionServer } from '../../src/admission/index.js';
@@ -14,6 +13,7 @@ import { makeCertificate, startRegistry, type TestRegistry } from '../helpers/re
 import { startRegistryProxy, type RegistryProxy } from '../helpers/registry-proxy.js';
 import { templatePolicies, vulnPredicate } from './policy-fixtures.js';
 import { applyPatch, post, review, workload, type Obj } from './review-helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const vulnType = 'https://cosign.sigstore.dev/attestation/vuln/v1';
 const day = 24 * 3600 * 1000;
@@ -29,15 +29,15 @@ describe('admission webhook end to end', () => {
   const other = testKeyPair();
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'bosun-admission-'));
+    dir = await tempDir('admission');
     reg = await startRegistry({ mode: 'http' });
     proxy = await startRegistryProxy(reg.url);
     const repo = `${proxy.host}/myapp`;
     const sign = async (tag: string, opts: { key?: typeof good; vuln?: [number, number] } = {}): Promise<void> => {
       const d = await pushTestImage(`${repo}:${tag}`, tag);
       digests[tag] = d;
-      if (opts.key) await pushSignature(repo, d, opts.key.privateKey);
-      if (opts.vuln) await pushAttestation(repo, d, (opts.key ?? good).privateKey, vulnType, vulnPredicate(...opts.vuln));
+      if (opts.key) await pushSignature(repo, d, opts.key);
+      if (opts.vuln) await pushAttestation(repo, d, opts.key ?? good, vulnType, vulnPredicate(...opts.vuln));
     };
     await sign('v1', { key: good, vuln: [0, day] });
     await sign('latest', { key: good, vuln: [0, day] });
@@ -62,7 +62,6 @@ describe('admission webhook end to end', () => {
     await server?.close();
     await proxy?.close();
     await reg?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   async function admit(object: Obj, opts: { dryRun?: boolean } = {}): Promise<{ allowed: boolean; message: string; patched: Obj }> {

@@ -2,9 +2,8 @@
 // as cosign 3.x and `bosun sign --bundle-format referrers` write them), in bosun's own registry
 // on loopback (it serves the referrers API). The seed policies are templated onto the registry.
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { admissionHandler, registryOptions, staticNamespaces, verifierDeps, type AdmissionHandler } from '../../src/admission/index.js';
@@ -16,18 +15,14 @@ import { parseYamlDocuments } from '../../src/policy/load.js';
 import { openRegistry, type OpenedRegistry } from '../../src/registry/serve.js';
 import { cosignTag } from '../../src/sign/index.js';
 import { attestImage, signImage, verifyImageRef, type ImageSigner } from '../../src/sign/oci/index.js';
-import { pushTestImage } from '../helpers/cosign-push.js';
+import { pushTestImage, testKeyPair } from '../helpers/cosign-push.js';
 import { templatePolicies, vulnPredicate } from './policy-fixtures.js';
 import { applyPatch, review, workload, type Obj } from './review-helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const vulnType = 'https://cosign.sigstore.dev/attestation/vuln/v1';
 const day = 24 * 3600 * 1000;
 const insecure = { insecure: true };
-
-function signer(): ImageSigner & { pem: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return { privateKey, publicKey, pem: publicKey.export({ format: 'pem', type: 'spki' }).toString() };
-}
 
 describe('verifyImages with referrers-only signatures and attestations', () => {
   let dir: string;
@@ -36,11 +31,11 @@ describe('verifyImages with referrers-only signatures and attestations', () => {
   let mutate: AdmissionHandler;
   let validate: AdmissionHandler;
   const digests: Record<string, Digest> = {};
-  const good = signer();
-  const other = signer();
+  const good = testKeyPair();
+  const other = testKeyPair();
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'bosun-admission-referrers-'));
+    dir = await tempDir('admission-referrers');
     reg = await openRegistry({ dataDir: join(dir, 'registry') });
     host = new URL(await reg.app.listen({ host: '127.0.0.1', port: 0 })).host;
     const push = async (tag: string, key: ImageSigner, criticalFixable?: number): Promise<void> => {
@@ -53,7 +48,7 @@ describe('verifyImages with referrers-only signatures and attestations', () => {
     await push('foreign', other, 0);
     await push('vulnerable', good, 2);
     await push('unattested', good);
-    templatePolicies(dir, host, good.pem);
+    templatePolicies(dir, host, good.publicKeyPem);
     const load = (f: string): Policy[] => parseYamlDocuments(readFileSync(join(dir, f), 'utf8'), f, 'POLICY_INVALID').map((d) => toPolicy(d, f));
     const opts = { policies: [...load('signed.yaml'), ...load('vuln.yaml')], verifier: verifierDeps(registryOptions([host])), namespaces: staticNamespaces({}) };
     mutate = admissionHandler('mutate', opts);
@@ -61,7 +56,6 @@ describe('verifyImages with referrers-only signatures and attestations', () => {
   });
   after(async () => {
     await reg?.close();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   const signal = new AbortController().signal;

@@ -1,24 +1,13 @@
 // `bosun db import|status|update` end to end through bin/bosun.js.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DbStatus, UpdateReport } from '../../src/vuln/db/index.js';
 import { osvDir, readSource, startMirror, tempDir, zipSource, type Mirror } from '../vuln/db/helpers.js';
+import { runBosun, type Run } from '../helpers/bosun-cli.js';
 
-const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
-interface Run { status: number | null; stdout: string; stderr: string }
-function bosun(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [bin, ...args], { env: { ...process.env, CI: 'true' } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d));
-    p.stderr.on('data', (d: Buffer) => (stderr += d));
-    p.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const bosun = (args: string[]): Promise<Run> => runBosun(args);
 
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 let mirror: Mirror;

@@ -2,30 +2,17 @@
 // Debian's docker-registry (distribution 2.8) on loopback, plain and htpasswd over TLS.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as layout from '../../src/oci/layout.js';
 import * as archive from '../../src/oci/archive.js';
 import { buildIndex } from '../../src/oci/image-builder.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
-import { twoLayerImage } from '../oci/source-helpers.js';
+import { twoLayerImage } from '../helpers/oci-image.js';
+import { runBosun, type Run } from '../helpers/bosun-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
-
-interface Run { status: number | null; stdout: string; stderr: string }
-function bosun(args: string[], opts: { stdin?: Buffer; env?: Record<string, string> } = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [bin, ...args], { env: { ...process.env, CI: 'true', ...opts.env } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d));
-    p.stderr.on('data', (d: Buffer) => (stderr += d));
-    p.stdin.end(opts.stdin);
-    p.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const bosun = (args: string[], opts: { stdin?: Buffer; env?: Record<string, string> } = {}): Promise<Run> => runBosun(args, opts);
 const json = (r: Run) => {
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout) as { digest: string; platform: { architecture: string }; config: { digest: string }; layers: { diffId: string }[]; index?: { platforms: string[] } };
@@ -36,7 +23,7 @@ let plain: TestRegistry;
 let secure: TestRegistry;
 let imageDigest: string;
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'bosun-cli-image-'));
+  dir = await tempDir('cli-image');
   [plain, secure] = await Promise.all([startRegistry({ mode: 'http' }), startRegistry({ mode: 'tls-htpasswd' })]);
   const amd = await twoLayerImage('amd64');
   imageDigest = await amd.digest();
@@ -46,7 +33,6 @@ before(async () => {
 });
 after(async () => {
   await Promise.all([plain?.stop(), secure?.stop()]);
-  await rm(dir, { recursive: true, force: true });
 });
 
 test('inspect reads an OCI layout, a docker-archive and the archive on stdin', async () => {

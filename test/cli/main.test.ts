@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, mkdir, writeFile, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { bosunBin } from '../helpers/bosun-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
-const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+const run = (...args: string[]) => spawnSync(process.execPath, [bosunBin, ...args], { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
 
 test('--version prints the package version and exits 0', () => {
   const r = run('--version');
@@ -19,7 +19,7 @@ test('an unknown command exits 2', () => {
 });
 
 test('clean empties the cache directory it is given', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'bosun-clean-'));
+  const dir = await tempDir('clean');
   await mkdir(join(dir, 'blobs', 'sha256'), { recursive: true });
   await writeFile(join(dir, 'blobs', 'sha256', 'ab'), 'x');
   const r = run('clean', '--cache-dir', dir);

@@ -3,35 +3,19 @@
 // outputs validated against the official schemas; the layer cache warm, corrupt and shared.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as remote from '../../src/oci/remote/index.js';
 import { buildSampleImage, sampleRepoTag } from '../../scripts/lib/sample-image.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { cycloneDxValidator, spdxValidator } from '../helpers/sbom-schemas.js';
-import { tempDir } from '../oci/source-helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { ok, runBosun, type Run } from '../helpers/bosun-cli.js';
 
-const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
 const epoch = '1700000000';
 
-interface Run { status: number | null; stdout: string; stderr: string }
-function bosun(args: string[], opts: { stdin?: Buffer; cacheDir: string }): Promise<Run> {
-  return new Promise((resolve) => {
-    const env = { ...process.env, CI: 'true', SOURCE_DATE_EPOCH: epoch, BOSUN_CACHE_DIR: opts.cacheDir };
-    const p = spawn(process.execPath, [bin, ...args], { env });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d));
-    p.stderr.on('data', (d: Buffer) => (stderr += d));
-    p.stdin.end(opts.stdin);
-    p.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-function ok(r: Run): Run {
-  assert.equal(r.status, 0, r.stderr);
-  return r;
-}
+const bosun = (args: string[], opts: { stdin?: Buffer; cacheDir: string }): Promise<Run> =>
+  runBosun(args, { stdin: opts.stdin, env: { SOURCE_DATE_EPOCH: epoch, BOSUN_CACHE_DIR: opts.cacheDir } });
 type BosunJson = { schemaVersion: number; source: { name: string; digest: string; layers: string[]; repoTags?: string[]; repoDigests?: string[] }; packages: { purl: string; type: string; locations: { path: string; layer?: string }[] }[] };
 const doc = (r: Run) => JSON.parse(ok(r).stdout) as BosunJson;
 const purls = (d: BosunJson) => d.packages.map((p) => p.purl);

@@ -2,9 +2,7 @@
 // same real package facts (bookworm's libexpat1 2.5.0-1+deb12u1 and liblzma5 5.4.1-1 control data;
 // npm's lodash 4.17.15 manifest) against real advisories copied from shared/advisories.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import { catalog } from '../../src/sbom/catalog.js';
@@ -12,23 +10,14 @@ import { toCycloneDx } from '../../src/sbom/codecs/cyclonedx.js';
 import type { ScanReport } from '../../src/vuln/scan/report.js';
 import { dirTree } from '../helpers/dir-tree.js';
 import { osvDir } from '../helpers/memory-advisories.js';
-import { buildImage, writeLayout } from '../helpers/oci-image.js';
+import * as layout from '../../src/oci/layout.js';
+import { imageFixture } from '../helpers/oci-image.js';
 import { bookwormExpatXzStatus, debianOsRelease } from '../helpers/sbom-fixture.js';
 import { importDatabase } from '../../src/vuln/db/index.js';
+import { runBosun, type Run } from '../helpers/bosun-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
-
-interface Run { status: number | null; stdout: string; stderr: string }
-function bosun(args: string[], cwd?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, CI: 'true' } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d));
-    p.stderr.on('data', (d: Buffer) => (stderr += d));
-    p.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const bosun = (args: string[], cwd?: string): Promise<Run> => runBosun(args, { cwd });
 
 const status = bookwormExpatXzStatus;
 const files: Record<string, string> = {
@@ -57,7 +46,7 @@ let layoutDir: string;
 let imageDigest: string;
 
 before(async () => {
-  work = mkdtempSync(path.join(tmpdir(), 'bosun-scan-cli-'));
+  work = await tempDir('scan-cli');
   root = path.join(work, 'root');
   for (const [rel, content] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
@@ -69,13 +58,13 @@ before(async () => {
   // The scan commands read the SQLite database that `bosun db import` builds.
   db = path.join(work, 'db');
   await importDatabase([osvRecords], { dir: db });
-  const built = await buildImage([
+  const built = await imageFixture([
     [{ path: 'etc/os-release', content: Buffer.from(files['etc/os-release']!) }, { path: 'var/lib/dpkg/status', content: Buffer.from(status) }],
     [{ path: 'app/node_modules/lodash/package.json', content: Buffer.from(files['app/node_modules/lodash/package.json']!) }],
   ]);
   imageDigest = built.digest;
   layoutDir = path.join(work, 'layout');
-  writeLayout(layoutDir, built, 'v1');
+  await layout.write(layoutDir, built.image, { tag: 'v1' });
 });
 
 const ids = (r: ScanReport): string[] => r.results.flatMap((x) => x.findings.filter((f) => !f.suppression).map((f) => f.id)).sort();

@@ -5,7 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Digest } from '../../src/oci/digest.js';
 import { MediaTypes } from '../../src/oci/media-types.js';
-import type { BuiltImage } from './oci-image.js';
+import type { ImageFixture } from './oci-image.js';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -41,7 +41,7 @@ export async function serve(handler: Handler, tls?: { key: Buffer; cert: Buffer 
  * A well-behaved registry serving one image as `<repo>:v1` (and by digest). `override` sees
  * each request first and returns true when it answered it itself.
  */
-export function imageHandler(img: BuiltImage, override?: (req: IncomingMessage, res: ServerResponse) => boolean): Handler {
+export function imageHandler(img: ImageFixture, override?: (req: IncomingMessage, res: ServerResponse) => boolean): Handler {
   return (req, res) => {
     if (override?.(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://x');

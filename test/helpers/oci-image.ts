@@ -1,126 +1,110 @@
-// Builds small real OCI images in memory for tests: gzip tar layers made with tar-stream from
-// real files on this machine, a config and a manifest; optionally an index over several, and
-// an OCI image layout on disk (for `skopeo copy oci:DIR:TAG ...`).
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { gzipSync } from 'node:zlib';
-import { pack } from 'tar-stream';
-import { digestOf, hexOf, type Digest } from '../../src/oci/digest.js';
+// Image fixtures for tests, built with the product's ImageBuilder: each comes with what tests
+// compare against (raw manifest, digest, descriptor, every blob, diffIDs), read back through the
+// Image interface; an index over several; a two-layer image with a whiteout; real small files
+// from this machine for content; and snapshots of everything an image is made of.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { Digest } from '../../src/oci/digest.js';
+import { buildIndex, ImageBuilder, tarOf, type AddLayerOptions, type BuildOptions, type LayerEntry } from '../../src/oci/image-builder.js';
 import { MediaTypes } from '../../src/oci/media-types.js';
-import { fromCore } from '../../src/oci/partial.js';
+import { readAll } from '../../src/oci/read-all.js';
 import type { Descriptor, Image, ImageIndex, Platform } from '../../src/oci/types.js';
 
-export interface LayerFile {
-  /** Path inside the image, without a leading slash. */
-  path: string;
-  content: Buffer;
-}
-
-export interface BuiltImage {
+export interface ImageFixture {
   image: Image;
+  /** The raw manifest. */
   raw: Buffer;
   digest: Digest;
+  /** The manifest's descriptor with its platform, as an index lists it. */
   desc: Descriptor;
-  config: Buffer;
   /** Every blob (config and layers) by digest. */
   blobs: Map<Digest, Buffer>;
+  /** Layer diffIDs, base first. */
+  diffIds: Digest[];
 }
 
-export interface BuiltIndex {
+export interface IndexFixture {
   index: ImageIndex;
   raw: Buffer;
   digest: Digest;
   desc: Descriptor;
-  images: BuiltImage[];
+  images: ImageFixture[];
+}
+
+export interface FixtureOptions extends Pick<BuildOptions, 'platform' | 'read'> {
+  /** Every layer's compression (default gzip); zstd layers are made by Debian's zstd. */
+  compression?: AddLayerOptions['compression'];
+  /** `blobs[i]`, when given, is stored as layer i's blob instead: a bomb, or a lie. */
+  blobs?: ReadonlyArray<Buffer | undefined>;
+}
+
+/** Reads a whole stream: a blob, or a FileTree entry's content. */
+export function bytesOf(s: Readable): Promise<Buffer> {
+  return readAll(s, 256 * 1024 * 1024, 'test stream');
+}
+
+/** Reads a whole stream as UTF-8. */
+export async function text(s: Readable): Promise<string> {
+  return (await bytesOf(s)).toString('utf8');
 }
 
 /** Real small files from this Debian machine, for layer content. */
-export function realFiles(): LayerFile[] {
+export function realFiles(): LayerEntry[] {
   return ['etc/debian_version', 'etc/os-release', 'usr/share/common-licenses/BSD'].map((p) => ({ path: p, content: readFileSync(`/${p}`) }));
 }
 
-export async function tarOf(files: readonly LayerFile[]): Promise<Buffer> {
-  const p = pack();
-  for (const f of files) p.entry({ name: f.path, size: f.content.length, mode: 0o644, mtime: new Date(0) }, f.content);
-  p.finalize();
-  const chunks: Buffer[] = [];
-  for await (const c of p as unknown as AsyncIterable<Buffer>) chunks.push(c);
-  return Buffer.concat(chunks);
+/** The fixture view of a built image: everything in it, read through its interface. */
+export async function fixtureOf(image: Image): Promise<ImageFixture> {
+  const [raw, digest, m, c, rawConfig, layers] = await Promise.all([image.rawManifest(), image.digest(), image.manifest(), image.config(), image.rawConfig(), image.layers()]);
+  const blobs = new Map<Digest, Buffer>([[m.config.digest, Buffer.from(rawConfig)]]);
+  for (const layer of layers) blobs.set(await layer.digest(), await bytesOf(await layer.compressed()));
+  const platform: Platform = c.variant ? { os: c.os, architecture: c.architecture, variant: c.variant } : { os: c.os, architecture: c.architecture };
+  return { image, raw: Buffer.from(raw), digest, desc: { mediaType: m.mediaType, digest, size: raw.byteLength, platform }, blobs, diffIds: c.rootfs.diff_ids };
 }
 
-function imageOf(raw: Buffer, blobs: Map<Digest, Buffer>, name: string): Image {
-  return fromCore({
-    rawManifest: async () => raw,
-    openBlob: async (d) => Readable.from([blobs.get(d.digest) ?? Buffer.alloc(0)]),
-  }, { name });
-}
-
-/** Builds an image whose layers hold `layers` (each a list of files), for one platform. */
-export async function buildImage(layers: readonly LayerFile[][], platform: Platform = { os: 'linux', architecture: 'amd64' }): Promise<BuiltImage> {
-  const blobs = new Map<Digest, Buffer>();
-  const layerDescs: Descriptor[] = [];
-  const diffIds: Digest[] = [];
-  for (const files of layers) {
-    const tar = await tarOf(files);
-    const gz = gzipSync(tar);
-    diffIds.push(digestOf(tar));
-    const digest = digestOf(gz);
-    blobs.set(digest, gz);
-    layerDescs.push({ mediaType: MediaTypes.ociLayerGzip, digest, size: gz.length });
+/** An image whose layers (base first) are the given tars, or entry lists packed with `tarOf`. */
+export async function imageFixture(layers: ReadonlyArray<Buffer | readonly LayerEntry[]>, opts: FixtureOptions = {}): Promise<ImageFixture> {
+  const builder = new ImageBuilder();
+  for (const [i, layer] of layers.entries()) {
+    const tar = Buffer.isBuffer(layer) ? layer : await tarOf(layer);
+    // bosun only decodes zstd; Debian's zstd binary is the reference encoder.
+    const blob = opts.blobs?.[i] ?? (opts.compression === 'zstd' ? execFileSync('zstd', ['-q', '-c'], { input: tar, maxBuffer: 1 << 30 }) : undefined);
+    builder.addLayer(tar, { compression: opts.compression, blob });
   }
-  const config = Buffer.from(JSON.stringify({
-    architecture: platform.architecture, os: platform.os, ...(platform.variant ? { variant: platform.variant } : {}),
-    config: { Env: ['PATH=/usr/bin:/bin'] }, rootfs: { type: 'layers', diff_ids: diffIds },
-  }));
-  const configDigest = digestOf(config);
-  blobs.set(configDigest, config);
-  const raw = Buffer.from(JSON.stringify({
-    schemaVersion: 2, mediaType: MediaTypes.ociManifest,
-    config: { mediaType: MediaTypes.ociConfig, digest: configDigest, size: config.length },
-    layers: layerDescs,
-  }));
-  const digest = digestOf(raw);
-  const desc: Descriptor = { mediaType: MediaTypes.ociManifest, digest, size: raw.length, platform };
-  return { image: imageOf(raw, blobs, `test image ${digest}`), raw, digest, desc, config, blobs };
+  return fixtureOf(await builder.build({ platform: opts.platform, read: opts.read }));
 }
 
-/** An index over built images (their `desc` carries the platform). */
-export function buildIndex(images: BuiltImage[]): BuiltIndex {
-  const raw = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests: images.map((i) => i.desc) }));
-  const digest = digestOf(raw);
-  const find = (d: Digest) => {
-    const hit = images.find((i) => i.digest === d);
-    if (!hit) throw new Error(`no image ${d} in test index`);
-    return hit;
-  };
-  const index: ImageIndex = {
-    rawManifest: async () => raw,
-    manifest: async () => JSON.parse(raw.toString()),
-    digest: async () => digest,
-    image: async (d) => find(d).image,
-    index: async () => {
-      throw new Error('test index has no nested indexes');
-    },
-  };
+/** An index over image fixtures, each entry carrying its platform. */
+export async function indexFixture(images: ImageFixture[]): Promise<IndexFixture> {
+  const index = await buildIndex(images.map((i) => i.image));
+  const raw = Buffer.from(await index.rawManifest());
+  const digest = await index.digest();
   return { index, raw, digest, desc: { mediaType: MediaTypes.ociIndex, digest, size: raw.length }, images };
 }
 
-/** Writes an OCI image layout at `dir` holding `target` under `tag`. */
-export function writeLayout(dir: string, target: BuiltImage | BuiltIndex, tag: string): void {
-  const blobDir = join(dir, 'blobs', 'sha256');
-  mkdirSync(blobDir, { recursive: true });
-  const put = (d: Digest, b: Buffer) => writeFileSync(join(blobDir, hexOf(d)), b);
-  const images = 'images' in target ? target.images : [target];
-  for (const img of images) {
-    for (const [d, b] of img.blobs) put(d, b);
-    put(img.digest, img.raw);
+/** A two-layer image: a base with a few files, a second layer that adds and whiteouts. */
+export function twoLayerImage(arch = 'amd64'): Promise<Image> {
+  return new ImageBuilder()
+    .addEntries(
+      [
+        { path: 'etc/', type: 'dir' },
+        { path: 'etc/os-release', content: `ID=debian\nVERSION_ID="12"\nARCH=${arch}\n` },
+        { path: 'etc/motd', content: 'hello\n' },
+        { path: 'bin/', type: 'dir' },
+        { path: 'bin/sh', linkTarget: 'dash' },
+      ],
+      { history: { created_by: 'base' } },
+    )
+    .addEntries([{ path: 'etc/.wh.motd', content: '' }, { path: 'app.txt', content: 'app\n', mode: 0o600 }], { history: { created_by: 'app' } })
+    .build({ platform: { os: 'linux', architecture: arch }, config: { Env: ['PATH=/usr/bin:/bin'], Cmd: ['/bin/sh'] } });
+}
+
+/** Everything an image is made of, read through its public interface. */
+export async function snapshot(img: Image): Promise<{ digest: string; config: string; layers: { digest: string; diffId: string; blob: Buffer; plain: Buffer }[] }> {
+  const layers = [];
+  for (const l of await img.layers()) {
+    layers.push({ digest: await l.digest(), diffId: await l.diffId(), blob: await bytesOf(await l.compressed()), plain: await bytesOf(await l.uncompressed()) });
   }
-  put(target.digest, target.raw);
-  const { platform: _platform, ...top } = target.desc;
-  writeFileSync(join(dir, 'oci-layout'), JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  writeFileSync(join(dir, 'index.json'), JSON.stringify({
-    schemaVersion: 2, mediaType: MediaTypes.ociIndex,
-    manifests: [{ ...top, annotations: { 'org.opencontainers.image.ref.name': tag } }],
-  }));
+  return { digest: await img.digest(), config: Buffer.from(await img.rawConfig()).toString('utf8'), layers };
 }

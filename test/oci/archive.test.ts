@@ -10,7 +10,8 @@ import * as archive from '../../src/oci/archive.js';
 import { digestOf, hexOf } from '../../src/oci/digest.js';
 import { buildIndex, ImageBuilder, tarOf } from '../../src/oci/image-builder.js';
 import * as layout from '../../src/oci/layout.js';
-import { snapshot, tempDir, twoLayerImage } from './source-helpers.js';
+import { snapshot, twoLayerImage } from '../helpers/oci-image.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const run = (cmd: string, args: string[], opts: { cwd?: string; input?: Buffer } = {}) =>
   execFileSync(cmd, args, { cwd: opts.cwd, input: opts.input, stdio: ['pipe', 'pipe', 'pipe'] }).toString();

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { spawn } from 'node:child_process';
@@ -9,13 +8,14 @@ import { BlobCache, defaultCacheDir, withBlobCache } from '../../src/oci/blob-ca
 import { digestOf, type Digest } from '../../src/oci/digest.js';
 import { readAll } from '../../src/oci/read-all.js';
 import type { Descriptor, ImageCore } from '../../src/oci/types.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const content = Buffer.from('a blob worth caching\n'.repeat(5000));
 const desc: Descriptor = { mediaType: 'application/octet-stream', digest: digestOf(content), size: content.length };
 const chunks = (b: Buffer) => Readable.from(Array.from({ length: Math.ceil(b.length / 1000) }, (_, i) => b.subarray(i * 1000, (i + 1) * 1000)));
 
 async function tempCache(): Promise<BlobCache> {
-  return new BlobCache(await mkdtemp(join(tmpdir(), 'bosun-cache-')));
+  return new BlobCache(await tempDir('cache'));
 }
 
 function countingCore(body: () => Buffer): ImageCore & { opens: number } {

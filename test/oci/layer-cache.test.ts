@@ -8,8 +8,9 @@ import { gzipSync } from 'node:zlib';
 import { LayerCache } from '../../src/oci/layer-cache.js';
 import { squash, type SquashOptions } from '../../src/oci/squash.js';
 import type { Image, Layer } from '../../src/oci/types.js';
-import { makeImage, makeTar, text, type TarEntry } from '../helpers/layer-image.js';
-import { tempDir } from './source-helpers.js';
+import { tarOf, type LayerEntry } from '../../src/oci/image-builder.js';
+import { imageFixture, text } from '../helpers/oci-image.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const globs = ['etc/os-release', 'usr/lib/os-release', '**/package.json', 'var/lib/dpkg/status', '**/*.jar'];
 
@@ -41,11 +42,11 @@ async function snapshot(image: Image, opts: SquashOptions = {}): Promise<{ view:
 }
 
 const big = 'x'.repeat(3 * 1024 * 1024);
-const cases: Array<{ name: string; layers: TarEntry[][] }> = [
+const cases: Array<{ name: string; layers: LayerEntry[][] }> = [
   {
     name: 'files replaced, whited out and made opaque across layers',
     layers: [
-      [{ path: 'etc/', type: 'directory' }, { path: 'etc/os-release', content: 'ID=debian\n' }, { path: 'app/gone/package.json', content: '{"name":"gone"}' }, { path: 'app/keep/package.json', content: '{"name":"keep"}' }],
+      [{ path: 'etc/', type: 'dir' }, { path: 'etc/os-release', content: 'ID=debian\n' }, { path: 'app/gone/package.json', content: '{"name":"gone"}' }, { path: 'app/keep/package.json', content: '{"name":"keep"}' }],
       [{ path: 'app/.wh.gone', content: '' }, { path: 'app/keep/package.json', content: '{"name":"keep","v":2}' }, { path: 'opt/x/package.json', content: '{}' }],
       [{ path: 'opt/x/.wh..wh..opq', content: '' }, { path: 'opt/x/lib.jar', content: big }],
     ],
@@ -53,8 +54,8 @@ const cases: Array<{ name: string; layers: TarEntry[][] }> = [
   {
     name: 'hard links, symlinked parents and unsafe names',
     layers: [
-      [{ path: 'usr/lib/os-release', content: 'ID=alpine\n' }, { path: 'lib', type: 'symlink', linkname: 'usr/lib' }, { path: 'etc/os-release', type: 'symlink', linkname: '../usr/lib/os-release' }],
-      [{ path: 'lib/node_modules/a/package.json', content: '{"name":"a"}' }, { path: 'srv/package.json', type: 'link', linkname: 'usr/lib/node_modules/a/package.json' }, { path: '../escape/package.json', content: '{}' }],
+      [{ path: 'usr/lib/os-release', content: 'ID=alpine\n' }, { path: 'lib', type: 'symlink', linkTarget: 'usr/lib' }, { path: 'etc/os-release', type: 'symlink', linkTarget: '../usr/lib/os-release' }],
+      [{ path: 'lib/node_modules/a/package.json', content: '{"name":"a"}' }, { path: 'srv/package.json', type: 'hardlink', linkTarget: 'usr/lib/node_modules/a/package.json' }, { path: '../escape/package.json', content: '{}' }],
     ],
   },
 ];
@@ -62,15 +63,15 @@ const cases: Array<{ name: string; layers: TarEntry[][] }> = [
 for (const c of cases) {
   test(`layer cache: ${c.name}: warm equals cold and opens no layer`, async () => {
     const dir = await tempDir('layer-cache');
-    const tars = await Promise.all(c.layers.map(makeTar));
+    const tars = await Promise.all(c.layers.map(tarOf));
     const cache = new LayerCache(dir);
-    const plain = await snapshot(makeImage(tars).image);
-    const cold = counting(makeImage(tars).image);
+    const plain = await snapshot((await imageFixture(tars)).image);
+    const cold = counting((await imageFixture(tars)).image);
     const first = await snapshot(cold.image, { layerCache: cache });
     assert.equal(cold.streams(), tars.length);
     assert.equal(first.cachedLayers, 0);
     assert.equal((await readdir(cache.dir)).filter((f) => !f.startsWith('.')).length, tars.length);
-    const warm = counting(makeImage(tars).image);
+    const warm = counting((await imageFixture(tars)).image);
     const second = await snapshot(warm.image, { layerCache: cache });
     assert.equal(warm.streams(), 0);
     assert.equal(second.cachedLayers, tars.length);
@@ -81,30 +82,30 @@ for (const c of cases) {
 
 test('layer cache: a corrupt record is ignored, the layer read again and the record rebuilt', async () => {
   const dir = await tempDir('layer-cache');
-  const tars = await Promise.all(cases[0]!.layers.map(makeTar));
+  const tars = await Promise.all(cases[0]!.layers.map(tarOf));
   const cache = new LayerCache(dir);
-  const want = await snapshot(makeImage(tars).image, { layerCache: cache });
+  const want = await snapshot((await imageFixture(tars)).image, { layerCache: cache });
   for (const f of (await readdir(cache.dir)).slice(0, 2)) {
     const raw = await readFile(join(cache.dir, f));
     raw[raw.length >> 1]! ^= 0xff;
     await writeFile(join(cache.dir, f), raw);
   }
-  const img = counting(makeImage(tars).image);
+  const img = counting((await imageFixture(tars)).image);
   const got = await snapshot(img.image, { layerCache: cache });
   assert.equal(img.streams(), 2);
   assert.deepEqual(got.view, want.view);
-  const again = counting(makeImage(tars).image);
+  const again = counting((await imageFixture(tars)).image);
   assert.equal((await snapshot(again.image, { layerCache: cache })).cachedLayers, tars.length);
   assert.equal(again.streams(), 0);
 });
 
 test('layer cache: a record over the size cap is not written; other globs or caps miss', async () => {
   const dir = await tempDir('layer-cache');
-  const tars = await Promise.all(cases[0]!.layers.map(makeTar));
+  const tars = await Promise.all(cases[0]!.layers.map(tarOf));
   const small = new LayerCache(dir, { maxRecordBytes: 1024 * 1024 });
-  await snapshot(makeImage(tars).image, { layerCache: small });
+  await snapshot((await imageFixture(tars)).image, { layerCache: small });
   assert.equal((await readdir(small.dir)).length, 2); // the layer with the 3 MiB jar is not cached
-  const other = counting(makeImage(tars).image);
+  const other = counting((await imageFixture(tars)).image);
   await using tree = await squash(other.image, ['**/*.jar'], { layerCache: small });
   assert.equal(tree.cachedLayers, 0);
   assert.notEqual(LayerCache.keyOf(globs, 1), LayerCache.keyOf(globs, 2));
@@ -114,11 +115,11 @@ test('layer cache: a record over the size cap is not written; other globs or cap
 test('layer cache: a layer replayed on another base falls back to its stream when a symlink relocates a file', async () => {
   const dir = await tempDir('layer-cache');
   const cache = new LayerCache(dir);
-  const upper = await makeTar([{ path: 'lib/os-release', content: 'ID=relocated\n' }]);
-  const plainBase = await makeTar([{ path: 'lib/', type: 'directory' }]);
-  const linkedBase = await makeTar([{ path: 'usr/lib/', type: 'directory' }, { path: 'lib', type: 'symlink', linkname: 'usr/lib' }]);
-  await snapshot(makeImage([plainBase, upper]).image, { layerCache: cache }); // records `upper` without content
-  const img = counting(makeImage([linkedBase, upper]).image);
+  const upper = await tarOf([{ path: 'lib/os-release', content: 'ID=relocated\n' }]);
+  const plainBase = await tarOf([{ path: 'lib/', type: 'dir' }]);
+  const linkedBase = await tarOf([{ path: 'usr/lib/', type: 'dir' }, { path: 'lib', type: 'symlink', linkTarget: 'usr/lib' }]);
+  await snapshot((await imageFixture([plainBase, upper])).image, { layerCache: cache }); // records `upper` without content
+  const img = counting((await imageFixture([linkedBase, upper])).image);
   await using tree = await squash(img.image, globs, { layerCache: cache });
   assert.equal(await text(await tree.open((await tree.stat('/usr/lib/os-release'))!)), 'ID=relocated\n');
   assert.equal(img.streams(), 2);
@@ -127,9 +128,9 @@ test('layer cache: a layer replayed on another base falls back to its stream whe
 test('layer cache: a layer whose diffID lies writes no record', async () => {
   const dir = await tempDir('layer-cache');
   const cache = new LayerCache(dir);
-  const good = await makeTar([{ path: 'etc/os-release', content: 'ID=a\n' }]);
-  const bad = await makeTar([{ path: 'etc/os-release', content: 'ID=b\n' }]);
-  const lying = makeImage([good], { compressed: [gzipSync(bad)] });
+  const good = await tarOf([{ path: 'etc/os-release', content: 'ID=a\n' }]);
+  const bad = await tarOf([{ path: 'etc/os-release', content: 'ID=b\n' }]);
+  const lying = await imageFixture([good], { blobs: [gzipSync(bad)] });
   await assert.rejects(squash(lying.image, globs, { layerCache: cache }), { code: 'OCI_DIGEST_MISMATCH' });
   assert.deepEqual(await readdir(cache.dir).catch(() => []), []);
   await cache.clean();

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as layout from '../../src/oci/layout.js';
-import { bytesOf, snapshot, tempDir, twoLayerImage } from './source-helpers.js';
+import { bytesOf, snapshot, twoLayerImage } from '../helpers/oci-image.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const run = (cmd: string, args: string[], cwd?: string) => execFileSync(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 

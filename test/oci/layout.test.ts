@@ -8,7 +8,8 @@ import { buildIndex } from '../../src/oci/image-builder.js';
 import * as layout from '../../src/oci/layout.js';
 import { MediaTypes } from '../../src/oci/media-types.js';
 import type { Descriptor, Index } from '../../src/oci/types.js';
-import { snapshot, tempDir, twoLayerImage } from './source-helpers.js';
+import { snapshot, twoLayerImage } from '../helpers/oci-image.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const blob = (dir: string, d: string) => join(dir, 'blobs', 'sha256', d.slice('sha256:'.length));
 

@@ -6,7 +6,8 @@ import { isBosunError } from '../../src/errors.js';
 import * as archive from '../../src/oci/archive.js';
 import * as layout from '../../src/oci/layout.js';
 import { openLocalImage, parseLocalSource } from '../../src/oci/local-source.js';
-import { tempDir, twoLayerImage } from './source-helpers.js';
+import { twoLayerImage } from '../helpers/oci-image.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const d = `sha256:${'a'.repeat(64)}`;
 const cases = [

@@ -1,18 +1,18 @@
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isBosunError } from '../../src/errors.js';
 import { rootfsTree } from '../../src/oci/rootfs.js';
-import { text } from '../helpers/layer-image.js';
+import { text } from '../helpers/oci-image.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let outside: string;
 let root: string;
 
 before(async () => {
-  outside = await mkdtemp(join(tmpdir(), 'bosun-rootfs-'));
+  outside = await tempDir('rootfs');
   root = join(outside, 'root');
   await writeFile(join(outside, 'secret'), 'host secret');
   for (const d of ['usr/lib', 'etc', 'opt/app/node_modules/x', 'deep']) await mkdir(join(root, d), { recursive: true });
@@ -34,7 +34,6 @@ before(async () => {
   for (const [p, t] of links) await symlink(t, join(root, p));
   execFileSync('mkfifo', [join(root, 'fifo')]);
 });
-after(() => rm(outside, { recursive: true }));
 
 const statCases: Array<{ path: string; want: string | undefined; content?: string }> = [
   { path: '/etc/os-release', want: '/usr/lib/os-release', content: 'ID=debian' },

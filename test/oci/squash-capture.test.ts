@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isBosunError } from '../../src/errors.js';
 import { squash, type SquashLimits } from '../../src/oci/squash.js';
-import { makeImage, makeTar, text } from '../helpers/layer-image.js';
+import { tarOf } from '../../src/oci/image-builder.js';
+import { imageFixture, text } from '../helpers/oci-image.js';
 
-const files = (sizes: number[]) => makeTar(sizes.map((n, i) => ({ path: `f/${i}`, content: String(i).repeat(n) })));
+const files = (sizes: number[]) => tarOf(sizes.map((n, i) => ({ path: `f/${i}`, content: String(i).repeat(n) })));
 
 async function spilledFiles(spill: string): Promise<number> {
   const dirs = await readdir(spill);
@@ -25,7 +26,7 @@ const cases: Array<{ name: string; sizes: number[]; limits: Partial<SquashLimits
 for (const c of cases) {
   test(`squash capture: ${c.name}`, async () => {
     const spill = await mkdtemp(join(tmpdir(), 'bosun-test-'));
-    const { image, diffIds } = makeImage([await files(c.sizes)]);
+    const { image, diffIds } = await imageFixture([await files(c.sizes)]);
     const tree = await squash(image, ['f/*'], { tmpDir: spill, limits: c.limits });
     assert.equal(await spilledFiles(spill), c.spilled);
     const seen: string[] = [];
@@ -46,7 +47,7 @@ for (const c of cases) {
 
 test('squash tree: await using closes it, and open fails afterwards', async () => {
   const spill = await mkdtemp(join(tmpdir(), 'bosun-test-'));
-  const { image } = makeImage([await files([50])]);
+  const { image } = await imageFixture([await files([50])]);
   let entry;
   let closed;
   {
@@ -61,7 +62,7 @@ test('squash tree: await using closes it, and open fails afterwards', async () =
 });
 
 test('squash tree: opening a path that matched no glob fails with OCI_FILE_NOT_CAPTURED', async () => {
-  const { image } = makeImage([await files([5, 5])]);
+  const { image } = await imageFixture([await files([5, 5])]);
   const tree = await squash(image, ['f/0']);
   await assert.rejects(tree.open({ path: '/f/1', kind: 'file', size: 5, mode: 0o644 }), (err) => isBosunError(err, 'OCI_FILE_NOT_CAPTURED'));
   assert.equal(await tree.stat('/f/1'), undefined);
@@ -70,7 +71,7 @@ test('squash tree: opening a path that matched no glob fails with OCI_FILE_NOT_C
 
 test('squash tracks directories and matches only: 5,000 unmatched files cost no paths', async () => {
   const entries = Array.from({ length: 5_000 }, (_, i) => ({ path: `usr/share/d${i % 50}/f${i}`, content: 'x' }));
-  const { image } = makeImage([await makeTar(entries), await makeTar([{ path: 'usr/share/d1/keep', content: 'k' }])]);
+  const { image } = await imageFixture([await tarOf(entries), await tarOf([{ path: 'usr/share/d1/keep', content: 'k' }])]);
   const tree = await squash(image, ['**/keep']);
   // root + usr + share + 50 directories + the one captured file
   assert.deepEqual(tree.stats, { entries: 5_001, trackedPaths: 1 + 2 + 50 + 1 });
@@ -79,7 +80,7 @@ test('squash tracks directories and matches only: 5,000 unmatched files cost no 
 
 for (const compression of ['gzip', 'zstd', 'none'] as const) {
   test(`squash reads ${compression} layers`, async () => {
-    const { image, diffIds } = makeImage([await files([3]), await makeTar([{ path: 'f/1', content: 'second' }])], { compression });
+    const { image, diffIds } = await imageFixture([await files([3]), await tarOf([{ path: 'f/1', content: 'second' }])], { compression });
     const tree = await squash(image, ['f/*']);
     const got = [];
     for await (const e of tree.glob(['**'])) got.push([e.path, await text(await tree.open(e)), e.layer]);

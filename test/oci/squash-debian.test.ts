@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { squash } from '../../src/oci/squash.js';
 import { debExtract, debTar } from '../helpers/debian.js';
-import { makeImage, makeTar, text } from '../helpers/layer-image.js';
+import { imageFixture, text } from '../helpers/oci-image.js';
 
 // Layers: base-files, then netbase, then a layer deleting /etc/protocols with a whiteout.
 // Reference: the same packages unpacked by dpkg-deb into one directory, whiteout applied by hand.
@@ -15,7 +15,7 @@ test('squash of real Debian packages agrees with dpkg-deb -x', async () => {
     debExtract('base-files', ref);
     debExtract('netbase', ref);
     await rm(join(ref, 'etc/protocols'));
-    const { image, diffIds } = makeImage([debTar('base-files'), debTar('netbase'), await makeTar([{ path: './etc/.wh.protocols', content: '' }])]);
+    const { image, diffIds } = await imageFixture([debTar('base-files'), debTar('netbase'), [{ path: './etc/.wh.protocols', content: '' }]]);
     await using tree = await squash(image, ['etc/*', 'usr/lib/os-release', 'usr/share/doc/*/copyright']);
 
     const want: string[] = [];

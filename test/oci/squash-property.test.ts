@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { BosunError } from '../../src/errors.js';
 import { squash } from '../../src/oci/squash.js';
-import { makeImage, makeTar, text, type TarEntry } from '../helpers/layer-image.js';
+import { tarOf, type LayerEntry } from '../../src/oci/image-builder.js';
+import { imageFixture, text } from '../helpers/oci-image.js';
 
 type Op = { kind: 'file'; path: string; content: string } | { kind: 'dir'; path: string } | { kind: 'whiteout'; path: string } | { kind: 'opaque'; path: string };
 type Files = Map<string, { content: string; layer: number }>;
@@ -30,13 +31,13 @@ function validLayer(ops: Op[]): Op[] {
   return ops.filter((o) => (o.kind === 'file' || o.kind === 'dir' ? written.get(o.path) === o && !isParentFile(o) : true));
 }
 
-function toTarEntries(ops: Op[], layer: number): TarEntry[] {
+function toTarEntries(ops: Op[], layer: number): LayerEntry[] {
   const wh = (dir: string, name: string) => (dir ? `${dir}/${name}` : name);
   return ops.map((o) => {
     const dir = o.path.split('/').slice(0, -1).join('/');
     const base = o.path.split('/').at(-1)!;
     if (o.kind === 'file') return { path: o.path, content: `${layer}:${o.path}:${o.content}` };
-    if (o.kind === 'dir') return { path: o.path + '/' };
+    if (o.kind === 'dir') return { path: o.path + '/', type: 'dir' };
     if (o.kind === 'whiteout') return { path: wh(dir, '.wh.' + base), content: '' };
     return { path: wh(o.path, '.wh..wh..opq'), content: '' };
   });
@@ -68,7 +69,7 @@ test('property: squash agrees with the naive reference on random layer stacks', 
   const stack = fc.array(fc.array(op, { maxLength: 8 }).map(validLayer), { minLength: 1, maxLength: 4 });
   await fc.assert(
     fc.asyncProperty(stack, async (layers) => {
-      const { image, diffIds } = makeImage(await Promise.all(layers.map((ops, i) => makeTar(toTarEntries(ops, i)))), { compression: 'none' });
+      const { image, diffIds } = await imageFixture(await Promise.all(layers.map((ops, i) => tarOf(toTarEntries(ops, i)))), { compression: 'none' });
       const tree = await squash(image, ['**']);
       const got: Files = new Map();
       for await (const e of tree.glob(['**'])) got.set(e.path.slice(1), { content: await text(await tree.open(e)), layer: diffIds.indexOf(e.layer!) });
@@ -80,13 +81,13 @@ test('property: squash agrees with the naive reference on random layer stacks', 
 });
 
 test('property: corrupted layers fail only with a BosunError, never hang', async () => {
-  const good = await makeTar([{ path: 'etc/' }, { path: 'etc/a', content: 'x'.repeat(700) }, { path: 'l', linkname: 'etc/a' }, { path: 'etc/.wh.b', content: '' }]);
+  const good = await tarOf([{ path: 'etc/', type: 'dir' }, { path: 'etc/a', content: 'x'.repeat(700) }, { path: 'l', linkTarget: 'etc/a' }, { path: 'etc/.wh.b', content: '' }]);
   const mutation = fc.record({ at: fc.nat({ max: good.length - 1 }), byte: fc.nat({ max: 255 }), cut: fc.nat({ max: good.length }) });
   await fc.assert(
     fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), async (ms) => {
       const bad = Buffer.from(good);
       for (const m of ms) bad[m.at] = m.byte;
-      const { image } = makeImage([bad.subarray(0, ms[0]!.cut)], { compression: 'none' });
+      const { image } = await imageFixture([bad.subarray(0, ms[0]!.cut)], { compression: 'none' });
       try {
         await (await squash(image, ['**'])).close();
       } catch (err) {
@@ -113,22 +114,22 @@ test('property: squash stat resolves symlinks as the kernel does (relative links
       const fileSet = files.filter((p) => !files.some((q) => q.length > p.length && q.slice(0, p.length).join('/') === p.join('/')));
       const dirs = ['', ...new Set(fileSet.flatMap((p) => p.slice(0, -1).map((_, i) => p.slice(0, i + 1).join('/'))))];
       const used = new Set([...fileSet.map((p) => p.join('/')), ...dirs]);
-      const entries: TarEntry[] = fileSet.map((p) => ({ path: p.join('/'), content: p.join('/') }));
+      const entries: LayerEntry[] = fileSet.map((p) => ({ path: p.join('/'), content: p.join('/') }));
       links.forEach((l, i) => {
         const dir = dirs[l.dir % dirs.length]!;
         const path = dir ? `${dir}/l${i}` : `l${i}`;
         const depth = dir ? dir.split('/').length : 0;
         const target = [...Array(Math.min(l.ups, depth)).fill('..'), ...l.to].join('/') || '.';
-        if (!used.has(path)) entries.push({ path, linkname: target });
+        if (!used.has(path)) entries.push({ path, linkTarget: target });
       });
       const root = await mkdtemp(join(tmpdir(), 'bosun-prop-'));
       try {
         for (const e of entries) {
           await mkdir(dirname(join(root, e.path)), { recursive: true });
-          if (e.linkname !== undefined) await symlink(e.linkname, join(root, e.path));
+          if (e.linkTarget !== undefined) await symlink(e.linkTarget, join(root, e.path));
           else await writeFile(join(root, e.path), e.content ?? '');
         }
-        const { image } = makeImage([await makeTar(entries)], { compression: 'none' });
+        const { image } = await imageFixture([await tarOf(entries)], { compression: 'none' });
         const tree = await squash(image, ['**']);
         for (const q of queries) {
           const kernel = await realpath(join(root, ...q)).then((r) => '/' + relative(root, r), () => undefined);

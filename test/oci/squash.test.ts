@@ -2,21 +2,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { squash } from '../../src/oci/squash.js';
 import type { FileEntry } from '../../src/oci/types.js';
-import { makeImage, makeTar, text, type TarEntry } from '../helpers/layer-image.js';
+import type { LayerEntry } from '../../src/oci/image-builder.js';
+import { imageFixture, text } from '../helpers/oci-image.js';
 
-const f = (path: string, content = path): TarEntry => ({ path, content });
-const d = (path: string): TarEntry => ({ path: path.endsWith('/') ? path : path + '/' });
-const wh = (path: string): TarEntry => ({ path, content: '' });
-const ln = (path: string, target: string): TarEntry => ({ path, type: 'link', linkname: target });
-const sl = (path: string, target: string): TarEntry => ({ path, linkname: target });
+const f = (path: string, content = path): LayerEntry => ({ path, content });
+const d = (path: string): LayerEntry => ({ path: path.endsWith('/') ? path : path + '/', type: 'dir' });
+const wh = (path: string): LayerEntry => ({ path, content: '' });
+const ln = (path: string, target: string): LayerEntry => ({ path, type: 'hardlink', linkTarget: target });
+const sl = (path: string, target: string): LayerEntry => ({ path, linkTarget: target });
 
-async function squashed(layers: TarEntry[][], globs: string[] = ['**']) {
-  const { image, diffIds } = makeImage(await Promise.all(layers.map(makeTar)));
+async function squashed(layers: LayerEntry[][], globs: string[] = ['**']) {
+  const { image, diffIds } = await imageFixture(layers);
   return { tree: await squash(image, globs), diffIds };
 }
 
 // want: path → [content, layer index] of every captured file, in glob order.
-const cases: Array<{ name: string; layers: TarEntry[][]; globs?: string[]; want: Record<string, [string, number]> }> = [
+const cases: Array<{ name: string; layers: LayerEntry[][]; globs?: string[]; want: Record<string, [string, number]> }> = [
   { name: 'upper file replaces lower and reports the upper layer', layers: [[f('etc/a', '1')], [f('etc/a', '2')]], want: { '/etc/a': ['2', 1] } },
   { name: 'whiteout deletes a lower file', layers: [[f('a/x'), f('a/y')], [wh('a/.wh.x')]], want: { '/a/y': ['a/y', 0] } },
   { name: 'whiteout deletes a lower directory subtree', layers: [[f('a/b/c'), f('a/d')], [wh('a/.wh.b')]], want: { '/a/d': ['a/d', 0] } },
@@ -53,7 +54,7 @@ for (const c of cases) {
   });
 }
 
-const links: TarEntry[] = [
+const links: LayerEntry[] = [
   f('usr/lib/os-release', 'ID=debian'),
   sl('etc/os-release', '../usr/lib/os-release'),
   sl('abs', '/usr/lib/os-release'),

@@ -5,7 +5,8 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isBosunError } from '../../src/errors.js';
 import { fileEntry, indexTar, openEntry, safeEntryName } from '../../src/oci/tar-index.js';
-import { bytesOf, tempDir } from './source-helpers.js';
+import { bytesOf } from '../helpers/oci-image.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 // GNU tar (Debian's) writes the reference archives: long names the ustar, gnu and pax ways.
 const longDir = `${'d'.repeat(90)}/${'e'.repeat(80)}`;

@@ -1,30 +1,17 @@
 // `bosun registry users|robots …` end to end through bin/bosun.js on a data directory.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { openAccessStore } from '../../src/registry/access/accounts.js';
 import { verifySecret } from '../../src/registry/access/secrets.js';
+import { runBosun, type Run } from '../helpers/bosun-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
-interface Run { status: number | null; stdout: string; stderr: string }
-function bosun(args: string[], stdin = ''): Promise<Run> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [bin, 'registry', ...args], { env: { ...process.env, CI: 'true' } });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d));
-    p.stderr.on('data', (d: Buffer) => (stderr += d));
-    p.on('close', (status) => resolve({ status, stdout, stderr }));
-    p.stdin.end(stdin);
-  });
-}
+const bosun = (args: string[], stdin = ''): Promise<Run> => runBosun(['registry', ...args], { stdin });
 
 let data = '';
 before(async () => {
-  data = join(await mkdtemp(join(tmpdir(), 'bosun-users-')), 'data');
+  data = join(await tempDir('users'), 'data');
 });
 
 test('users add (password on stdin), robots add (secret shown once), grant, list', async () => {

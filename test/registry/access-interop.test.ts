@@ -2,18 +2,19 @@
 // bosun's own client and Debian's skopeo pushing and pulling through the token flow.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
 import { isBosunError } from '../../src/errors.js';
+import * as layout from '../../src/oci/layout.js';
 import * as remote from '../../src/oci/remote/index.js';
 import { addAccount, openAccessStore } from '../../src/registry/access/accounts.js';
 import { defaultRegistryConfig } from '../../src/registry/config.js';
 import { openRegistry, serveRegistry, type OpenedRegistry } from '../../src/registry/serve.js';
-import { buildImage, realFiles, writeLayout, type BuiltImage } from '../helpers/oci-image.js';
+import { imageFixture, realFiles, type ImageFixture } from '../helpers/oci-image.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const run = promisify(execFile);
 let work = '';
@@ -22,7 +23,7 @@ let host = '';
 let adminPassword = '';
 let robotSecret = '';
 const viewerPassword = 'viewer password 1';
-let img: BuiltImage;
+let img: ImageFixture;
 // The host's ~/.docker and BOSUN_* must not leak into the client.
 let env: Record<string, string>;
 
@@ -32,7 +33,7 @@ async function skopeo(...args: string[]): Promise<string> {
 }
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'bosun-access-'));
+  work = await tempDir('access');
   env = { HOME: join(work, 'home'), PATH: process.env.PATH ?? '/usr/bin:/bin' };
   const dataDir = join(work, 'data');
   const config = defaultRegistryConfig();
@@ -45,8 +46,8 @@ before(async () => {
   robotSecret = (await addAccount(store, { kind: 'robot', name: 'ci', grants: [{ pattern: 'team/**', actions: ['push'] }] })).secret!;
   await addAccount(store, { kind: 'user', name: 'viewer', password: viewerPassword, grants: [{ pattern: 'team/**', actions: ['pull'] }] });
   await store.close();
-  img = await buildImage([realFiles()]);
-  writeLayout(join(work, 'layout'), img, 'v1');
+  img = await imageFixture([realFiles()]);
+  await layout.write(join(work, 'layout'), img.image, { tag: 'v1' });
 });
 
 after(async () => {

@@ -1,7 +1,6 @@
 // Access control building blocks: patterns, actions, scopes, secrets, grants, keys, accounts.
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { addAccount, grantAccess, parseGrant, removeAccount, revokeAccess, setPassword } from '../../src/registry/access/accounts.js';
@@ -15,6 +14,7 @@ import { loadOrCreateSigningKey } from '../../src/registry/access/signing-key.js
 import { SqliteAccessStore } from '../../src/registry/access/sqlite-store.js';
 import { grantScopes } from '../../src/registry/access/token-route.js';
 import { parseRegistryConfig } from '../../src/registry/config.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const patterns = [
   { pattern: '**', name: 'a/b/c', want: true },
@@ -127,7 +127,7 @@ test('principals: logins are cached for the TTL, then the store is asked again',
 });
 
 test('quick start: an existing password file is used, an existing admin left alone', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'bosun-boot-'));
+  const dir = await tempDir('boot');
   const store = new SqliteAccessStore(':memory:');
   const file = join(dir, 'admin.pw');
   await writeFile(file, 'my admin password\n', { mode: 0o644 });
@@ -142,7 +142,7 @@ test('quick start: an existing password file is used, an existing admin left alo
 });
 
 test('signing key: created once with mode 0600, reused, refused when others may read it', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'bosun-key-'));
+  const dir = await tempDir('key');
   const [a, b] = await Promise.all([loadOrCreateSigningKey(dir), loadOrCreateSigningKey(dir)]);
   assert.equal(a.kid, b.kid, 'two starts at once agree on one key');
   assert.equal((await stat(join(dir, 'token-key.pem'))).mode & 0o777, 0o600);

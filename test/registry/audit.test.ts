@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
@@ -23,8 +20,9 @@ import { UploadSpool } from '../../src/registry/upload-spool.js';
 import { MetricsRegistry } from '../../src/registry/metrics/metrics-registry.js';
 import { openRegistry } from '../../src/registry/serve.js';
 import { imageManifest, makeApp, putManifest } from './helpers.js';
+import { runBosun, type Run } from '../helpers/bosun-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
 
 function record(i: number): AuditRecord {
   return {
@@ -179,19 +177,10 @@ test('audit extension: push, pull, delete, login and denial are recorded with wh
   assert.match(metrics.render(), /^bosun_registry_audit_entries_total 5$/m);
 });
 
-function bosun(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [bin, ...args]);
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d));
-    p.stderr.on('data', (d: Buffer) => (stderr += d));
-    p.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const bosun = (args: string[]): Promise<Run> => runBosun(args);
 
 test('bosun registry audit: exports, filters by --since, verifies, and exits 2 naming the first broken entry', async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'bosun-audit-cli-'));
+  const dataDir = await tempDir('audit-cli');
   const reg = await openRegistry({ dataDir, config: parseRegistryConfig({}) });
   const image = await imageManifest(reg.app, 'team/app');
   assert.equal((await putManifest(reg.app, 'team/app', 'v1', image.raw)).statusCode, 201);
@@ -225,7 +214,7 @@ test('bosun registry audit: exports, filters by --since, verifies, and exits 2 n
 });
 
 test('audit log on another metadata backend without a store: refused at build (REGISTRY_CONFIG_INVALID), never kept locally', async () => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'bosun-audit-other-'));
+  const dataDir = await tempDir('audit-other');
   const inner = new SqliteMetaStore(':memory:');
   // A MetaStore that is not the SQLite class: openFeatureStores gives PostgreSQL its own store.
   const other = new Proxy(inner, { getPrototypeOf: () => Object.prototype }) as MetaStore;

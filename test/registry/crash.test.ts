@@ -5,11 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
-import { mkdtemp, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { digestOf } from '../../src/oci/digest.js';
 import { MediaTypes } from '../../src/oci/media-types.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 interface Child {
   proc: ChildProcess;
@@ -53,7 +53,7 @@ async function pushBlob(base: string, repo: string, bytes: Buffer): Promise<stri
 }
 
 test('SIGKILL mid-upload: no partial blob, sessions cleaned on restart', async () => {
-  const data = await mkdtemp(join(tmpdir(), 'bosun-crash-'));
+  const data = await tempDir('crash');
   let child = await startRegistry(data);
   const big = Buffer.alloc(4 << 20, 7);
   const digest = digestOf(big);
@@ -77,7 +77,7 @@ test('SIGKILL mid-upload: no partial blob, sessions cleaned on restart', async (
 });
 
 test('SIGKILL during manifest pushes: acknowledged tags survive, nothing half-written is visible', async () => {
-  const data = await mkdtemp(join(tmpdir(), 'bosun-crash-'));
+  const data = await tempDir('crash');
   let child = await startRegistry(data);
   const configBytes = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
   const config = await pushBlob(child.base, 'r', configBytes);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadRegistryConfig, parseRegistryConfig } from '../../src/registry/config.js';
 import { RegistryEvents, type RegistryEvent } from '../../src/registry/events.js';
 import { imageManifest, makeApp, putManifest } from './helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 test('push, pull and delete emit events with the actor, repo, digest and tag', async () => {
   const seen: RegistryEvent[] = [];
@@ -67,7 +67,7 @@ test('registry config: defaults, YAML file, and refusals that name the key', asy
   // The base keys only: each feature's section has its own defaults test.
   const { addr, data, logLevel, staleUploadHours } = parseRegistryConfig({});
   assert.deepEqual({ addr, data, logLevel, staleUploadHours }, { addr: '127.0.0.1:5000', data: './registry-data', logLevel: 'info', staleUploadHours: 24 });
-  const dir = await mkdtemp(join(tmpdir(), 'bosun-regcfg-'));
+  const dir = await tempDir('regcfg');
   const file = join(dir, 'registry.yaml');
   await writeFile(file, 'addr: 127.0.0.1:5050\ndata: /srv/registry\n');
   const config = await loadRegistryConfig(file);

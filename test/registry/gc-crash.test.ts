@@ -6,8 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
@@ -17,6 +16,7 @@ import { collectGarbage } from '../../src/registry/lifecycle/gc.js';
 import { withDataDir } from '../../src/registry/lifecycle/offline.js';
 import { openRegistry } from '../../src/registry/serve.js';
 import { pushImage, pushIndex, pushReferrer } from './lifecycle-helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const cli = ['--import', 'tsx', 'src/cli/main.ts', 'registry', 'gc'];
 const orphans = 1500;
@@ -91,7 +91,7 @@ function firstDeletion(child: ReturnType<typeof spawn>): Promise<void> {
 }
 
 test('SIGKILL mid-sweep: every manifest resolves with all its blobs; a rerun removes the rest', { timeout: 120_000 }, async () => {
-  const data = await mkdtemp(join(tmpdir(), 'bosun-gc-crash-'));
+  const data = await tempDir('gc-crash');
   await seed(data);
   const before = await storedCount(data);
   const args = [...cli, '--data', data, '--grace', '0s', '--delete-untagged'];

@@ -3,8 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isBosunError } from '../../src/errors.js';
@@ -12,6 +11,7 @@ import { collectGarbage } from '../../src/registry/lifecycle/gc.js';
 import { withDataDir } from '../../src/registry/lifecycle/offline.js';
 import { openRegistry } from '../../src/registry/serve.js';
 import { pushImage } from './lifecycle-helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 function setOwner(data: string, pid: number): void {
   const db = new Database(join(data, 'meta.db'));
@@ -20,7 +20,7 @@ function setOwner(data: string, pid: number): void {
 }
 
 test('offline gc refuses a data directory a live process owns, and takes it over from a dead one', async () => {
-  const data = await mkdtemp(join(tmpdir(), 'bosun-gc-owner-'));
+  const data = await tempDir('gc-owner');
   await (await openRegistry({ dataDir: data })).close();
   // Another live process stands in for a running server (its pid is what the record holds).
   const other = spawn('sleep', ['60'], { stdio: 'ignore' });
@@ -41,12 +41,12 @@ test('offline gc refuses a data directory a live process owns, and takes it over
 });
 
 test('offline gc refuses a directory that holds no registry', async () => {
-  const empty = await mkdtemp(join(tmpdir(), 'bosun-gc-empty-'));
+  const empty = await tempDir('gc-empty');
   await assert.rejects(withDataDir(empty, 'gc', async () => undefined), (e) => isBosunError(e, 'INPUT_INVALID'));
 });
 
 test('bosun registry retention --dry-run prints exactly the tags and manifests that would go, and changes nothing', async () => {
-  const data = await mkdtemp(join(tmpdir(), 'bosun-ret-cli-'));
+  const data = await tempDir('ret-cli');
   const reg = await openRegistry({ dataDir: data });
   const pushed = [];
   for (const tag of ['a', 'b', 'c']) {

@@ -1,8 +1,5 @@
 // Shared helpers for the registry tests: an in-process app and small push helpers.
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { digestOf, type Digest } from '../../src/oci/digest.js';
 import { MediaTypes } from '../../src/oci/media-types.js';
@@ -13,9 +10,10 @@ import type { RegistryEvents } from '../../src/registry/events.js';
 import type { MetaStore } from '../../src/registry/meta-store/meta-store.js';
 import { SqliteMetaStore } from '../../src/registry/meta-store/sqlite.js';
 import { UploadSpool } from '../../src/registry/upload-spool.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 export async function makeApp(opts: { mayMountFrom?: MountCheck; extensions?: RegistryExtension[]; events?: RegistryEvents } = {}): Promise<FastifyInstance & { meta: MetaStore }> {
-  const spool = await new UploadSpool(await mkdtemp(join(tmpdir(), 'bosun-spool-'))).open();
+  const spool = await new UploadSpool(await tempDir('spool')).open();
   const meta = new SqliteMetaStore(':memory:');
   const { app } = await buildRegistryApp({ blobs: new MemoryBlobStore(), meta, spool, ...opts });
   return Object.assign(app, { meta });

@@ -2,9 +2,6 @@
 // (declared and stored rules), the concurrent-push race, and the `bosun registry rules` CLI.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { isBosunError } from '../../src/errors.js';
@@ -14,6 +11,8 @@ import { addImmutableTagRule, ImmutableTagGuard, immutableTags, listImmutableTag
 import { SqliteMetaStore } from '../../src/registry/meta-store/sqlite.js';
 import { openRegistry, type OpenedRegistry } from '../../src/registry/serve.js';
 import { codeOf, imageManifest, makeApp, putManifest, type PushedImage } from './helpers.js';
+import { bosunBin } from '../helpers/bosun-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const globs = [
   ['prod/**', 'prod', true],
@@ -66,7 +65,7 @@ let a: PushedImage;
 let b: PushedImage;
 
 before(async () => {
-  data = await mkdtemp(join(tmpdir(), 'bosun-immutable-'));
+  data = await tempDir('immutable');
   const config = parseRegistryConfig({ immutableTags: [{ repository: 'prod/**', tag: 'v*' }] });
   reg = await openRegistry({ dataDir: data, config });
   app = reg.app;
@@ -173,9 +172,8 @@ test('a refusal is reported as a denied event with the actor and repository', as
 });
 
 test('bosun registry rules add, list and remove', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'bosun-rules-cli-'));
-  const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
-  const run = (...args: string[]) => spawnSync(process.execPath, [bin, 'registry', 'rules', ...args, '--data', dir], { encoding: 'utf8' });
+  const dir = await tempDir('rules-cli');
+  const run = (...args: string[]) => spawnSync(process.execPath, [bosunBin, 'registry', 'rules', ...args, '--data', dir], { encoding: 'utf8' });
   const added = run('add', '--repository', 'prod/**', '--tag', 'v*');
   assert.equal(added.status, 0, added.stderr);
   assert.equal(added.stdout, '1\tprod/**\tv*\n');

@@ -3,14 +3,14 @@
 // image keeps its config digest (the image id) and the registry serves what they pushed.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { defaultRegistryConfig } from '../../src/registry/config.js';
 import { serveRegistry, type OpenedRegistry } from '../../src/registry/serve.js';
 import { skopeo } from '../helpers/skopeo.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const run = promisify(execFile);
 let work = '';
@@ -33,7 +33,7 @@ async function buildah(store: string, ...args: string[]): Promise<string> {
 }
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'bosun-podman-'));
+  work = await tempDir('podman');
   // A two-layer image made by umoci, handed to podman as a docker-archive by skopeo.
   await run('umoci', ['init', '--layout', join(work, 'src')]);
   await run('umoci', ['new', '--image', `${join(work, 'src')}:v1`]);

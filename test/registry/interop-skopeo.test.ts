@@ -3,12 +3,12 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { serveRegistry, type OpenedRegistry } from '../../src/registry/serve.js';
 import { indexDigest, skopeo } from '../helpers/skopeo.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const run = promisify(execFile);
 let work = '';
@@ -16,7 +16,7 @@ let served: OpenedRegistry & { url: string };
 let host = '';
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'bosun-skopeo-'));
+  work = await tempDir('skopeo');
   // A two-layer OCI image, built by umoci from a small directory tree.
   await run('umoci', ['init', '--layout', join(work, 'src')]);
   await run('umoci', ['new', '--image', `${join(work, 'src')}:v1`]);

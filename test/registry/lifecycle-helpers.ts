@@ -1,9 +1,6 @@
 // Helpers for the lifecycle tests (gc, retention): an in-process registry whose stores the
 // test holds, and pushes of images, indexes and referrers through the HTTP routes.
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { digestOf, type Digest } from '../../src/oci/digest.js';
 import { MediaTypes } from '../../src/oci/media-types.js';
@@ -17,6 +14,7 @@ import { PostgresMetaStore } from '../../src/registry/meta-store/postgres.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { UploadSpool } from '../../src/registry/upload-spool.js';
 import { imageManifest, putManifest } from './helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 export interface Harness {
   app: FastifyInstance;
@@ -26,7 +24,7 @@ export interface Harness {
 
 /** An in-process registry over a memory blob store and an in-memory SQLite MetaStore. */
 export async function harness(opts: { meta?: MetaStore; extensions?: RegistryExtension[] } = {}): Promise<Harness> {
-  const spool = await new UploadSpool(await mkdtemp(join(tmpdir(), 'bosun-life-'))).open();
+  const spool = await new UploadSpool(await tempDir('life')).open();
   const blobs = new MemoryBlobStore();
   const meta = opts.meta ?? new SqliteMetaStore(':memory:');
   const { app } = await buildRegistryApp({ blobs, meta, spool, ...(opts.extensions ? { extensions: opts.extensions } : {}) });

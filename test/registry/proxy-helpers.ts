@@ -1,8 +1,5 @@
 // Helpers for the pull-through cache tests: a counting in-process bosun registry as the
 // upstream, and a bosun registry with a `proxy:` section in front of it, both on loopback.
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildRegistryApp } from '../../src/registry/app.js';
@@ -14,6 +11,7 @@ import { SqliteMetaStore } from '../../src/registry/meta-store/sqlite.js';
 import { proxyExtension } from '../../src/registry/proxy/index.js';
 import { UploadSpool } from '../../src/registry/upload-spool.js';
 import { makeApp } from './helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 export interface CountingUpstream {
   app: FastifyInstance;
@@ -76,7 +74,7 @@ export async function startProxy(proxy: unknown[]): Promise<ProxyRegistry> {
   events.on((e) => {
     if (e.type === 'pull') pulls.push({ repo: e.repo, digest: e.digest, ...(e.tag ? { tag: e.tag } : {}) });
   });
-  const spool = await new UploadSpool(await mkdtemp(join(tmpdir(), 'bosun-spool-'))).open();
+  const spool = await new UploadSpool(await tempDir('spool')).open();
   const meta = new SqliteMetaStore(':memory:');
   const extensions = [proxyExtension(parseRegistryConfig({ proxy }).proxy)];
   const { app, context } = await buildRegistryApp({ blobs: new MemoryBlobStore(), meta, spool, events, extensions });

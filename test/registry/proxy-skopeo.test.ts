@@ -5,8 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { manifestAccept } from '../../src/oci/media-types.js';
@@ -15,6 +14,7 @@ import { serveRegistry, type OpenedRegistry } from '../../src/registry/serve.js'
 import { indexDigest, skopeo } from '../helpers/skopeo.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { wireCode } from './proxy-helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const run = promisify(execFile);
 let work = '';
@@ -23,7 +23,7 @@ let served: OpenedRegistry & { url: string };
 let host = '';
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'bosun-proxy-skopeo-'));
+  work = await tempDir('proxy-skopeo');
   const src = join(work, 'src');
   await run('umoci', ['init', '--layout', src]);
   await run('umoci', ['new', '--image', `${src}:v1`]);

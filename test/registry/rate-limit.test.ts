@@ -1,9 +1,6 @@
 // Per-client rate limiting: token buckets (bounded memory, LRU eviction, Retry-After) and the
 // registry extension over HTTP (429 TOOMANYREQUESTS, separate read/write budgets, exempt /v2/).
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { parseRegistryConfig } from '../../src/registry/config.js';
@@ -11,6 +8,7 @@ import type { RegistryExtension } from '../../src/registry/app.js';
 import { rateLimit, TokenBuckets } from '../../src/registry/rate-limit/index.js';
 import { openRegistry } from '../../src/registry/serve.js';
 import { codeOf, makeApp } from './helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** A clock the test moves by hand (ms), so refill arithmetic is exact. */
 function fakeClock() {
@@ -95,7 +93,7 @@ test('a limited client recovers once the Retry-After time has passed', async () 
 
 test('registry.yaml rateLimit: off by default, on when enabled', async () => {
   assert.equal(parseRegistryConfig({}).rateLimit.enabled, false);
-  const data = await mkdtemp(join(tmpdir(), 'bosun-ratelimit-'));
+  const data = await tempDir('ratelimit');
   const config = parseRegistryConfig({ rateLimit: { enabled: true, read: { rate: 1, burst: 2 } } });
   assert.deepEqual(config.rateLimit.write, { rate: 10, burst: 50 }, 'an unset budget keeps its default');
   const reg = await openRegistry({ dataDir: data, config });

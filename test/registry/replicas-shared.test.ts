@@ -15,7 +15,7 @@ import { parseRegistryConfig, type RegistryConfig } from '../../src/registry/con
 import { openRegistry, type OpenedRegistry } from '../../src/registry/serve.js';
 import { importDatabase } from '../../src/vuln/db/index.js';
 import { osvDir } from '../helpers/memory-advisories.js';
-import { buildImage } from '../helpers/oci-image.js';
+import { imageFixture } from '../helpers/oci-image.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
 import { bookwormExpatXzStatus, debianOsRelease } from '../helpers/sbom-fixture.js';
@@ -131,7 +131,7 @@ test('fleet: a token issued by one replica is accepted by the other (one signing
 });
 
 test('fleet: a scan run by the replica that took the push is served by the other', async () => {
-  const image = await buildImage([[{ path: 'etc/os-release', content: Buffer.from(debianOsRelease) }, { path: 'var/lib/dpkg/status', content: Buffer.from(bookwormExpatXzStatus) }]]);
+  const image = await imageFixture([[{ path: 'etc/os-release', content: Buffer.from(debianOsRelease) }, { path: 'var/lib/dpkg/status', content: Buffer.from(bookwormExpatXzStatus) }]]);
   for (const blob of image.blobs.values()) await pushBlob(as(a), 'team/scanned', blob);
   assert.equal((await putManifest(as(a), 'team/scanned', 'latest', image.raw)).statusCode, 201);
   const deadline = Date.now() + 60_000;

@@ -3,8 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { digestOf } from '../../src/oci/digest.js';
 import { parseRegistryConfig, type RegistryConfig } from '../../src/registry/config.js';
@@ -12,6 +11,7 @@ import { openRegistry, type OpenedRegistry } from '../../src/registry/serve.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { startS3, type TestS3 } from '../helpers/s3.js';
 import { codeOf, imageManifest, pushBlob, putManifest } from './helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let pg: TestPostgres;
 let s3: TestS3;
@@ -20,7 +20,7 @@ const opened: OpenedRegistry[] = [];
 
 before(async () => {
   [pg, s3] = await Promise.all([startPostgres(), startS3()]);
-  secrets = await mkdtemp(join(tmpdir(), 'bosun-secrets-'));
+  secrets = await tempDir('secrets');
   await writeFile(join(secrets, 'key-id'), `${s3.accessKeyId}\n`, { mode: 0o600 });
   await writeFile(join(secrets, 'secret'), `${s3.secretAccessKey}\n`, { mode: 0o600 });
 });
@@ -51,7 +51,7 @@ async function fleetConfig(prefix: string, extra: Record<string, unknown> = {}):
 }
 
 async function replica(config: RegistryConfig): Promise<OpenedRegistry> {
-  const r = await openRegistry({ dataDir: await mkdtemp(join(tmpdir(), 'bosun-replica-')), config });
+  const r = await openRegistry({ dataDir: await tempDir('replica'), config });
   opened.push(r);
   return r;
 }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
@@ -14,9 +13,10 @@ import { scanOnPush, type ScanHandle } from '../../src/registry/scan/scan-on-pus
 import { importDatabase } from '../../src/vuln/db/index.js';
 import type { ScanReport } from '../../src/vuln/scan/report.js';
 import { osvDir } from '../helpers/memory-advisories.js';
-import { buildImage, buildIndex, type BuiltImage } from '../helpers/oci-image.js';
+import { imageFixture, indexFixture, type ImageFixture } from '../helpers/oci-image.js';
 import { bookwormExpatXzStatus, debianOsRelease } from '../helpers/sbom-fixture.js';
 import { codeOf, imageManifest, makeApp, pushBlob, putManifest } from './helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 // Two real Debian 12 package versions (sbom-fixture.ts) and a real lodash release, as in test/cli/scan-commands.
 const status = bookwormExpatXzStatus;
@@ -29,24 +29,24 @@ const records: Array<[Parameters<typeof osvDir>[0], string]> = [
 ];
 
 let dbDir: string;
-let vulnerable: BuiltImage;
-let clean: BuiltImage;
+let vulnerable: ImageFixture;
+let clean: ImageFixture;
 
 before(async () => {
-  const work = mkdtempSync(path.join(tmpdir(), 'bosun-scan-push-'));
+  const work = await tempDir('scan-push');
   const osv = path.join(work, 'osv');
   mkdirSync(osv);
   for (const [dir, id] of records) copyFileSync(path.join(osvDir(dir), `${id}.json`), path.join(osv, `${id}.json`));
   dbDir = path.join(work, 'db');
   await importDatabase([osv], { dir: dbDir });
-  vulnerable = await buildImage([
+  vulnerable = await imageFixture([
     [{ path: 'etc/os-release', content: Buffer.from(debianOsRelease) }, { path: 'var/lib/dpkg/status', content: Buffer.from(status) }],
     [{ path: 'app/node_modules/lodash/package.json', content: Buffer.from(JSON.stringify({ name: 'lodash', version: '4.17.15', license: 'MIT' })) }],
   ]);
-  clean = await buildImage([[{ path: 'etc/os-release', content: Buffer.from(debianOsRelease) }]], { os: 'linux', architecture: 'arm64' });
+  clean = await imageFixture([[{ path: 'etc/os-release', content: Buffer.from(debianOsRelease) }]], { platform: { os: 'linux', architecture: 'arm64' } });
 });
 
-async function push(app: FastifyInstance, repo: string, image: BuiltImage, tag: string): Promise<void> {
+async function push(app: FastifyInstance, repo: string, image: ImageFixture, tag: string): Promise<void> {
   for (const blob of image.blobs.values()) await pushBlob(app, repo, blob);
   assert.equal((await putManifest(app, repo, tag, image.raw)).statusCode, 201);
 }
@@ -116,7 +116,7 @@ test('scan on push: blockPullsAbove refuses GETs of images at or above the sever
   // A layer that is not gzip: the scan fails, so the image counts as unscanned.
   const broken = await imageManifest(app, 'team/app', {}, 'broken');
   assert.equal((await putManifest(app, 'team/app', 'broken', broken.raw)).statusCode, 201);
-  const idx = buildIndex([vulnerable, clean]);
+  const idx = await indexFixture([vulnerable, clean]);
   assert.equal((await putManifest(app, 'team/app', 'multi', idx.raw, MediaTypes.ociIndex)).statusCode, 201);
   await idle();
 

@@ -1,7 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isBosunError } from '../../src/errors.js';
 import { FsBlobStore } from '../../src/registry/blob-store/fs.js';
@@ -9,6 +7,7 @@ import { S3BlobStore } from '../../src/registry/blob-store/s3.js';
 import { defaultRegistryConfig, parseRegistryConfig } from '../../src/registry/config.js';
 import { SqliteMetaStore } from '../../src/registry/meta-store/sqlite.js';
 import { openStorage } from '../../src/registry/storage.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const s3 = { driver: 's3', bucket: 'my-bucket' };
 
@@ -46,7 +45,7 @@ for (const c of invalid) {
 }
 
 test('openStorage: defaults open fs + sqlite under the data dir', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'bosun-storage-'));
+  const dir = await tempDir('storage');
   const s = await openStorage(defaultRegistryConfig().storage, { dataDir: dir, staleMs: 0 });
   assert.ok(s.blobs instanceof FsBlobStore);
   assert.ok(s.meta instanceof SqliteMetaStore);
@@ -55,13 +54,13 @@ test('openStorage: defaults open fs + sqlite under the data dir', async () => {
 
 test('openStorage: s3 without credential files uses the SDK chain (no request is made on open)', async () => {
   const c = parseRegistryConfig({ storage: { blobs: { ...s3, endpoint: 'http://127.0.0.1:9' } } });
-  const s = await openStorage(c.storage, { dataDir: await mkdtemp(join(tmpdir(), 'bosun-storage-')), staleMs: 0 });
+  const s = await openStorage(c.storage, { dataDir: await tempDir('storage'), staleMs: 0 });
   assert.ok(s.blobs instanceof S3BlobStore);
   await s.close();
 });
 
 test('openStorage: an unreadable secret file is REGISTRY_CONFIG_INVALID', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'bosun-storage-'));
+  const dir = await tempDir('storage');
   const c = parseRegistryConfig({ storage: { blobs: { ...s3, accessKeyIdFile: join(dir, 'missing'), secretAccessKeyFile: join(dir, 'missing2') } } });
   await assert.rejects(openStorage(c.storage, { dataDir: dir, staleMs: 0 }), (e) => isBosunError(e, 'REGISTRY_CONFIG_INVALID'));
   const p = parseRegistryConfig({ storage: { meta: { driver: 'postgres', urlFile: join(dir, 'missing') } } });

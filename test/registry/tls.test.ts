@@ -3,8 +3,7 @@
 // new pair is logged and the old one kept; skopeo pushes and inspects over the reloaded TLS.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rename, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect, type TLSSocket } from 'node:tls';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -15,6 +14,8 @@ import { isBosunError } from '../../src/errors.js';
 import { parseRegistryConfig } from '../../src/registry/config.js';
 import { openRegistry, serveRegistry, type OpenedRegistry } from '../../src/registry/serve.js';
 import { CertificateWatcher, readTlsPair } from '../../src/registry/tls/index.js';
+import { bosunBin } from '../helpers/bosun-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const run = promisify(execFile);
 let work = '';
@@ -74,7 +75,7 @@ function statusOn(socket: TLSSocket): Promise<string> {
 }
 
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'bosun-tls-'));
+  work = await tempDir('tls');
   openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(work, 'ca.key'), '-out', join(work, 'ca.crt'), '-days', '2', '-subj', '/CN=bosun test CA');
   await writeFile(join(work, 'leaf.ext'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
   ca = await readFile(join(work, 'ca.crt'));
@@ -186,9 +187,8 @@ test('the poll notices a change fs.watch cannot see (a symlink target in another
 });
 
 test('bosun registry serve --tls-cert/--tls-key serves HTTPS; one without the other exits 2', async () => {
-  const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
   const args = ['registry', 'serve', '--addr', '127.0.0.1:0', '--data', join(work, 'cli-data'), '--log-level', 'error'];
-  const child = spawn(process.execPath, [bin, ...args, '--tls-cert', join(work, 'first.crt'), '--tls-key', join(work, 'first.key')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [bosunBin, ...args, '--tls-cert', join(work, 'first.crt'), '--tls-key', join(work, 'first.key')], { stdio: ['ignore', 'ignore', 'pipe'] });
   try {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -197,7 +197,7 @@ test('bosun registry serve --tls-cert/--tls-key serves HTTPS; one without the ot
   } finally {
     child.kill('SIGTERM');
   }
-  const half = spawnSync(process.execPath, [bin, ...args, '--tls-cert', join(work, 'first.crt')], { encoding: 'utf8' });
+  const half = spawnSync(process.execPath, [bosunBin, ...args, '--tls-cert', join(work, 'first.crt')], { encoding: 'utf8' });
   assert.equal(half.status, 2);
   assert.match(half.stderr, /INPUT_INVALID/);
 });

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseRegistryConfig } from '../../src/registry/config.js';
@@ -13,6 +12,7 @@ import { WebhookDispatcher, type WebhookEndpoint } from '../../src/registry/webh
 import { webhooks } from '../../src/registry/webhooks/webhooks.js';
 import { serve } from '../helpers/http-server.js';
 import { imageManifest, makeApp, putManifest } from './helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -50,7 +50,7 @@ async function receiver(statuses: Array<number | 'hang'> = [200]) {
 test('webhooks: push and delete arrive as signed CloudEvents, each endpoint getting only the kinds it asked for', async () => {
   const all = await receiver();
   const deletesOnly = await receiver();
-  const dir = await mkdtemp(join(tmpdir(), 'bosun-hook-'));
+  const dir = await tempDir('hook');
   const secretFile = join(dir, 'secret');
   await writeFile(secretFile, 's3cret-key\n');
   const config = parseRegistryConfig({ webhooks: [{ url: all.url, secretFile }, { url: deletesOnly.url, events: ['delete'] }] }).webhooks;

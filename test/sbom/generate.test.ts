@@ -13,7 +13,7 @@ import { generateSbom } from '../../src/sbom/generate.js';
 import type { Package } from '../../src/sbom/model.js';
 import { buildSampleImage } from '../../scripts/lib/sample-image.js';
 import { hasDebianTools } from '../../scripts/lib/sample-debian.js';
-import { tempDir } from '../oci/source-helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const sample = buildSampleImage({ dir: process.env.BOSUN_SAMPLE_DIR });
 

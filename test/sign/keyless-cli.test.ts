@@ -4,37 +4,21 @@
 // Debian's docker-registry on loopback. Also the token parser, table-driven.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isBosunError } from '../../src/errors.js';
 import * as remote from '../../src/oci/remote/index.js';
 import { parseIdentityToken, resolveIdentityToken } from '../../src/sign/keyless/token.js';
 import { serve, type TestServer } from '../helpers/http-server.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
-import { twoLayerImage } from '../oci/source-helpers.js';
+import { twoLayerImage } from '../helpers/oci-image.js';
 import { FAKE_ISSUER, fakeIdentityToken, startSigstoreStack, type SigstoreStack } from './sigstore-stack.js';
+import { ok, runBosun, type Run } from '../helpers/bosun-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
-interface Run { status: number | null; stdout: string; stderr: string }
-function bosun(args: string[], env: Record<string, string>): Promise<Run> {
-  // A clean environment: no token, password or CI variable of the machine running the tests leaks in.
-  const base = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BOSUN_SHARED: process.env.BOSUN_SHARED ?? '' };
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [bin, ...args], { env: { ...base, ...env }, cwd: dir });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d));
-    p.stderr.on('data', (d: Buffer) => (stderr += d));
-    p.stdin.end();
-    p.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-const ok = (r: Run) => {
-  assert.equal(r.status, 0, r.stderr);
-  return r;
-};
+// A clean environment: no token, password or CI variable of the machine running the tests leaks in.
+const bosun = (args: string[], env: Record<string, string>): Promise<Run> =>
+  runBosun(args, { cleanEnv: true, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', BOSUN_SHARED: process.env.BOSUN_SHARED ?? '', ...env }, cwd: dir });
 
 const workflow = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0';
 const ghIssuer = 'https://token.actions.githubusercontent.com';
@@ -45,7 +29,7 @@ let gha: TestServer;
 let rootPath: string;
 
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'bosun-keyless-cli-'));
+  dir = await tempDir('keyless-cli');
   [reg, stack] = await Promise.all([startRegistry({ mode: 'http' }), startSigstoreStack()]);
   rootPath = path.join(dir, 'trusted_root.json');
   await stack.writeTrustedRoot(rootPath);
@@ -59,7 +43,6 @@ before(async () => {
 });
 after(async () => {
   await Promise.all([reg?.stop(), stack?.close(), gha?.close()]);
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 const serviceFlags = () => ['--fulcio-url', stack.url, '--rekor-url', stack.url, '--timestamp-server-url', stack.url, '--trusted-root', rootPath];

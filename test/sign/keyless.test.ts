@@ -5,8 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isBosunError } from '../../src/errors.js';
 import type { Digest } from '../../src/oci/digest.js';
@@ -25,6 +24,7 @@ import { loadTrustedRoot } from '../../src/sign/trusted-root.js';
 import type { TrustedRoot } from '@sigstore/protobuf-specs';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { FAKE_ISSUER, fakeIdentityToken, startSigstoreStack, type SigstoreStack } from './sigstore-stack.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const insecure = { insecure: true };
 const alice = 'https://github.com/acme/app/.github/workflows/release.yml@refs/heads/main';
@@ -38,14 +38,13 @@ let root: TrustedRoot;
 let counter = 0;
 
 before(async () => {
-  [reg, stack, dir] = await Promise.all([startRegistry({ mode: 'http' }), startSigstoreStack(), mkdtemp(path.join(tmpdir(), 'bosun-keyless-'))]);
+  [reg, stack, dir] = await Promise.all([startRegistry({ mode: 'http' }), startSigstoreStack(), tempDir('keyless')]);
   rootPath = path.join(dir, 'trusted_root.json');
   await stack.writeTrustedRoot(rootPath);
   root = await loadTrustedRoot(rootPath);
 });
 after(async () => {
   await Promise.all([reg?.stop(), stack?.close()]);
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 async function freshImage(): Promise<{ ref: string; digest: Digest; repo: remote.Repository }> {

@@ -2,38 +2,22 @@
 // against Debian's docker-registry on loopback.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { isBosunError } from '../../src/errors.js';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as remote from '../../src/oci/remote/index.js';
 import { predicateTypeFor } from '../../src/sign/intoto.js';
 import { parseAnnotations, readPredicate, signCommand } from '../../src/sign/oci/commands.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
-import { twoLayerImage } from '../oci/source-helpers.js';
+import { twoLayerImage } from '../helpers/oci-image.js';
 import { sigstoreVectors } from './shared.js';
+import { ok, runBosun, type Run } from '../helpers/bosun-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const bin = new URL('../../bin/bosun.js', import.meta.url).pathname;
-const env = { COSIGN_PASSWORD: 'pw-for-tests', CI: 'true' };
-interface Run { status: number | null; stdout: string; stderr: string }
-function bosun(args: string[], stdin?: Buffer): Promise<Run> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, cwd: dir });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d));
-    p.stderr.on('data', (d: Buffer) => (stderr += d));
-    p.stdin.end(stdin);
-    p.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-const ok = (r: Run) => {
-  assert.equal(r.status, 0, r.stderr);
-  return r;
-};
+const env = { COSIGN_PASSWORD: 'pw-for-tests' };
+const bosun = (args: string[], stdin?: Buffer): Promise<Run> => runBosun(args, { stdin, env, cwd: dir });
 const lines = (r: Run) => r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 
 let dir: string;
@@ -42,7 +26,7 @@ let reg: TestRegistry;
 let image: string;
 let digest: string;
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'bosun-sign-cli-'));
+  dir = await tempDir('sign-cli');
   reg = await startRegistry({ mode: 'http' });
   image = `${reg.host}/team/web:1.0`;
   digest = (await remote.write(image, await twoLayerImage(), { insecure: true })).digest;
@@ -55,7 +39,6 @@ before(async () => {
 });
 after(async () => {
   await reg?.stop();
-  await rm(dir, { recursive: true, force: true });
 });
 
 test('an unsigned image: verify exits 2 with SIGN_NO_SIGNATURES', async () => {

@@ -16,7 +16,7 @@ import { verifyAttestationRef, verifyImageRef } from '../../src/sign/oci/verify-
 import { loadTrustedRoot } from '../../src/sign/trusted-root.js';
 import { seedManifest } from '../helpers/registry-seed.js';
 import { startRegistry, type TestRegistry } from '../helpers/registry.js';
-import { twoLayerImage } from '../oci/source-helpers.js';
+import { twoLayerImage } from '../helpers/oci-image.js';
 import { productionRoot, sigstoreVectors } from './shared.js';
 
 const legacyDir = path.join(sigstoreVectors, 'cosign-legacy-oci');

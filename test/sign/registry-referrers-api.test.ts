@@ -4,29 +4,26 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import * as remote from '../../src/oci/remote/index.js';
 import { referrersTag } from '../../src/oci/remote/index.js';
 import { openRegistry, type OpenedRegistry } from '../../src/registry/serve.js';
 import { predicateTypeFor } from '../../src/sign/intoto.js';
 import { attestImage, signImage } from '../../src/sign/oci/sign-image.js';
 import { verifyAttestationRef, verifyImageRef } from '../../src/sign/oci/verify-ref.js';
-import { twoLayerImage } from '../oci/source-helpers.js';
+import { twoLayerImage } from '../helpers/oci-image.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const insecure = { insecure: true };
 let dir: string;
 let reg: OpenedRegistry;
 let host: string;
 before(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'bosun-referrers-api-'));
+  dir = await tempDir('referrers-api');
   reg = await openRegistry({ dataDir: dir });
   host = new URL(await reg.app.listen({ host: '127.0.0.1', port: 0 })).host;
 });
 after(async () => {
   await reg?.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 test('sign and attest use the referrers API when the registry has one', async () => {

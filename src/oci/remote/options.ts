@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { bosunVersion } from '../../version.js';
 import type { ImageCore, Platform } from '../types.js';
 
 /** Explicit credentials for one registry. Never logged and never put in messages. */
@@ -52,4 +53,4 @@ export interface RemoteOptions {
   decorate?: (core: ImageCore, name: string) => ImageCore;
 }
 
-export const defaultUserAgent = 'bosun/0.1.0';
+export const defaultUserAgent = `bosun/${bosunVersion}`;

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Digest } from '../../oci/digest.js';
 import { codecFor } from '../../sbom/codecs/index.js';
@@ -6,13 +5,12 @@ import { generateSbom } from '../../sbom/generate.js';
 import { openDatabase } from '../../vuln/db/index.js';
 import type { ScanReport } from '../../vuln/scan/report.js';
 import { scanSbom } from '../../vuln/scan/scan.js';
+import { bosunVersion } from '../../version.js';
 import type { RegistryContext } from '../context.js';
 import { attachArtifact, reportArtifactType, sbomArtifactTypes } from './attach.js';
 import type { ScanJob } from './scan-queue.js';
 import type { ScanRecord, ScanStore } from './scan-store.js';
 import { storeImage } from './store-image.js';
-
-const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
 /** What a scan job needs besides the job itself. */
 export interface ScanJobDeps {
@@ -44,7 +42,7 @@ async function scanOnce(deps: ScanJobDeps, job: ScanJob, signal: AbortSignal): P
   for (const w of opened.warnings) deps.logger?.warn({ code: w.code }, w.message);
   try {
     const report = await scanSbom(sbom, opened.source, {
-      scannerVersion: version, db: { kind: 'sqlite', ...(deps.dbDir !== undefined ? { location: deps.dbDir } : {}) }, signal,
+      scannerVersion: bosunVersion, db: { kind: 'sqlite', ...(deps.dbDir !== undefined ? { location: deps.dbDir } : {}) }, signal,
       ...(sbom.source.platform ? { platform: sbom.source.platform } : {}), ...(deps.now ? { now: deps.now } : {}),
     });
     const sbomJson = Buffer.from(JSON.stringify(codecFor(deps.sbomFormat).encode(sbom)));

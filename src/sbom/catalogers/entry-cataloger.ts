@@ -1,8 +1,6 @@
-import { isBosunError } from '../../errors.js';
 import type { FileEntry, FileTree } from '../../oci/types.js';
-import type { Cataloger, CatalogResult } from '../cataloger.js';
-import { problemOf, throwIfAborted } from '../cataloger.js';
-import type { Package, Problem, Relationship } from '../model.js';
+import type { Cataloger, ParseResult } from '../cataloger.js';
+import { catalogEach } from '../cataloger.js';
 import { collect } from '../read.js';
 
 export interface EntryCatalogerOptions {
@@ -11,7 +9,7 @@ export interface EntryCatalogerOptions {
   globs: readonly string[];
   skipOwnedFiles?: boolean;
   /** Reads one matched file through the tree (streamed, with its own bounds). */
-  catalogEntry(tree: FileTree, entry: FileEntry): Promise<{ packages: Package[]; relationships?: Relationship[]; problems?: Problem[] }>;
+  catalogEntry(tree: FileTree, entry: FileEntry): Promise<ParseResult>;
 }
 
 /**
@@ -26,23 +24,8 @@ export function entryCataloger(opts: EntryCatalogerOptions): Cataloger {
     globs: opts.globs,
     ...(opts.skipOwnedFiles ? { skipOwnedFiles: true } : {}),
     async catalog(tree, ctx) {
-      const out: CatalogResult = { packages: [], relationships: [], problems: [] };
-      const entries = (await collect(tree.glob(opts.globs)))
-        .filter((e) => e.kind === 'file' || e.kind === 'hardlink')
-        .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-      for (const entry of entries) {
-        throwIfAborted(ctx.signal);
-        try {
-          const r = await opts.catalogEntry(tree, entry);
-          out.packages.push(...r.packages);
-          out.relationships?.push(...(r.relationships ?? []));
-          out.problems.push(...(r.problems ?? []));
-        } catch (err) {
-          if (isBosunError(err, 'ABORTED')) throw err;
-          out.problems.push(problemOf(entry, err));
-        }
-      }
-      return out;
+      const entries = (await collect(tree.glob(opts.globs))).filter((e) => e.kind === 'file' || e.kind === 'hardlink');
+      return catalogEach(entries, ctx.signal, (entry) => opts.catalogEntry(tree, entry));
     },
   };
 }

@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { Readable, Writable } from 'node:stream';
 import { BosunError } from '../../errors.js';
+import { bosunVersion } from '../../version.js';
 import type { Sbom } from '../model.js';
-
-const require = createRequire(import.meta.url);
-const bosunVersion = (require('../../../package.json') as { version: string }).version;
 
 /** Options every SBOM writer takes. */
 export interface WriteOptions {

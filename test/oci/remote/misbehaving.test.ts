@@ -12,18 +12,18 @@ import { digestOf } from '../../../src/oci/digest.js';
 import { MediaTypes } from '../../../src/oci/media-types.js';
 import { readAll } from '../../../src/oci/read-all.js';
 import type { Image } from '../../../src/oci/types.js';
-import { buildImage, buildIndex, realFiles, type BuiltImage } from '../../helpers/oci-image.js';
+import { imageFixture, indexFixture, realFiles, type ImageFixture } from '../../helpers/oci-image.js';
 import { imageHandler, serve, type Handler, type TestServer } from '../../helpers/http-server.js';
 import { makeCertificate } from '../../helpers/registry.js';
 
-let img: BuiltImage;
-let other: BuiltImage;
+let img: ImageFixture;
+let other: ImageFixture;
 const servers: TestServer[] = [];
 const fast = { insecure: true, retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, env: {} };
 
 before(async () => {
-  img = await buildImage([realFiles()]);
-  other = await buildImage([realFiles().slice(0, 1)]);
+  img = await imageFixture([realFiles()]);
+  other = await imageFixture([realFiles().slice(0, 1)]);
 });
 
 after(async () => {
@@ -339,8 +339,8 @@ test('decorate wraps the core; a signal passed to openBlob cancels a hanging blo
 });
 
 test('image() follows a nested index to the platform, and sends the User-Agent', async () => {
-  const arm = await buildImage([realFiles().slice(1)], { os: 'linux', architecture: 'arm64', variant: 'v8' });
-  const inner = buildIndex([img, arm]);
+  const arm = await imageFixture([realFiles().slice(1)], { platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } });
+  const inner = await indexFixture([img, arm]);
   const outerRaw = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MediaTypes.ociIndex, manifests: [inner.desc] }));
   const manifests = new Map<string, { raw: Buffer; type: string }>([
     ['v1', { raw: outerRaw, type: MediaTypes.ociIndex }],

@@ -3,28 +3,29 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as layout from '../../../src/oci/layout.js';
 import * as remote from '../../../src/oci/remote/index.js';
 import { isBosunError } from '../../../src/errors.js';
 import { startRegistry, type TestRegistry } from '../../helpers/registry.js';
-import { buildImage, realFiles, writeLayout, type BuiltImage } from '../../helpers/oci-image.js';
+import { imageFixture, realFiles, type ImageFixture } from '../../helpers/oci-image.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 let reg: TestRegistry;
 let tmp: string;
-let img: BuiltImage;
+let img: ImageFixture;
 let ref: string;
 // Each test gets its own environment, so the host's ~/.docker and BOSUN_* never leak in.
 let bareEnv: Record<string, string>;
 
 before(async () => {
   reg = await startRegistry({ mode: 'tls-htpasswd' });
-  tmp = mkdtempSync(join(tmpdir(), 'bosun-remote-auth-'));
+  tmp = await tempDir('remote-auth');
   bareEnv = { HOME: join(tmp, 'home'), PATH: process.env.PATH ?? '/usr/bin:/bin' };
-  img = await buildImage([realFiles()]);
+  img = await imageFixture([realFiles()]);
   const dir = join(tmp, 'layout');
-  writeLayout(dir, img, 'v1');
+  await layout.write(dir, img.image, { tag: 'v1' });
   ref = `${reg.host}/private/app:v1`;
   execFileSync('skopeo', ['--insecure-policy', 'copy', `oci:${dir}:v1`, `docker://${ref}`, '--dest-tls-verify=false', '--dest-creds', `${reg.username}:${reg.password}`], { stdio: 'pipe' });
 });
@@ -32,7 +33,6 @@ before(async () => {
 after(async () => {
   await remote.closeConnections();
   await reg.stop();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 function dockerConfig(name: string, config: unknown): string {
@@ -125,7 +125,7 @@ test('a TLS verification failure points at --insecure and --ca-file', async () =
 
 test('remote.write pushes with credentials over TLS; skopeo reads the same bytes', async () => {
   const opts = { auth: { username: reg.username!, password: reg.password! }, caFile: reg.caFile!, env: bareEnv };
-  const pushed = await buildImage([realFiles().slice(1)]);
+  const pushed = await imageFixture([realFiles().slice(1)]);
   const desc = await remote.write(`${reg.host}/private/pushed:v1`, pushed.image, opts);
   assert.equal(desc.digest, pushed.digest);
   const raw = execFileSync('skopeo', ['inspect', '--raw', '--tls-verify=false', '--creds', `${reg.username}:${reg.password}`, `docker://${reg.host}/private/pushed:v1`]);

@@ -3,9 +3,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as layout from '../../../src/oci/layout.js';
 import * as remote from '../../../src/oci/remote/index.js';
 import { isBosunError } from '../../../src/errors.js';
 import { readAll } from '../../../src/oci/read-all.js';
@@ -13,28 +12,28 @@ import type { Image } from '../../../src/oci/types.js';
 import { startRegistry, type TestRegistry } from '../../helpers/registry.js';
 import { serve } from '../../helpers/http-server.js';
 import { request as httpRequest } from 'node:http';
-import { buildImage, buildIndex, realFiles, writeLayout, type BuiltImage, type BuiltIndex } from '../../helpers/oci-image.js';
+import { imageFixture, indexFixture, realFiles, type ImageFixture, type IndexFixture } from '../../helpers/oci-image.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 let reg: TestRegistry;
 let tmp: string;
-let single: BuiltImage;
-let multi: BuiltIndex;
+let single: ImageFixture;
+let multi: IndexFixture;
 const opts = { insecure: true } as const;
 
 before(async () => {
   reg = await startRegistry({ mode: 'http' });
-  tmp = mkdtempSync(join(tmpdir(), 'bosun-remote-'));
+  tmp = await tempDir('remote');
   const files = realFiles();
-  single = await buildImage([files.slice(0, 2), files.slice(2)]);
-  const amd = await buildImage([files], { os: 'linux', architecture: 'amd64' });
-  const arm = await buildImage([[...files, { path: 'etc/arch', content: Buffer.from('arm64\n') }]], { os: 'linux', architecture: 'arm64', variant: 'v8' });
-  multi = buildIndex([amd, arm]);
+  single = await imageFixture([files.slice(0, 2), files.slice(2)]);
+  const amd = await imageFixture([files], { platform: { os: 'linux', architecture: 'amd64' } });
+  const arm = await imageFixture([[...files, { path: 'etc/arch', content: Buffer.from('arm64\n') }]], { platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } });
+  multi = await indexFixture([amd, arm]);
 });
 
 after(async () => {
   await remote.closeConnections();
   await reg.stop();
-  rmSync(tmp, { recursive: true, force: true });
 });
 
 function skopeo(...args: string[]): Buffer {
@@ -49,7 +48,7 @@ async function readLayers(img: Image): Promise<number> {
 
 test('an image pushed by skopeo pulls with the same digest, layers verified', async () => {
   const dir = join(tmp, 'layout-single');
-  writeLayout(dir, single, 'v1');
+  await layout.write(dir, single.image, { tag: 'v1' });
   skopeo('copy', `oci:${dir}:v1`, `docker://${reg.host}/skopeo/single:v1`, '--dest-tls-verify=false');
   const img = await remote.image(`${reg.host}/skopeo/single:v1`, opts);
   assert.equal(await img.digest(), single.digest);
@@ -92,7 +91,7 @@ test('a multi-platform index pushed by remote.write selects by platform', async 
   const desc = await remote.write(`${reg.host}/bosun/multi:v1`, multi.index, opts);
   assert.equal(desc.digest, multi.digest);
   assert.deepEqual(skopeo('inspect', '--raw', '--tls-verify=false', `docker://${reg.host}/bosun/multi:v1`), multi.raw);
-  const [amd, arm] = multi.images as [BuiltImage, BuiltImage];
+  const [amd, arm] = multi.images as [ImageFixture, ImageFixture];
   assert.equal(await (await remote.image(`${reg.host}/bosun/multi:v1`, opts)).digest(), amd.digest);
   assert.equal(await (await remote.image(`${reg.host}/bosun/multi:v1`, { ...opts, platform: 'linux/arm64' })).digest(), arm.digest);
   await assert.rejects(remote.image(`${reg.host}/bosun/multi:v1`, { ...opts, platform: 'linux/s390x' }), (e) => isBosunError(e, 'OCI_PLATFORM_NOT_FOUND'));
@@ -103,7 +102,7 @@ test('a multi-platform index pushed by remote.write selects by platform', async 
 
 test('a multi-platform index pushed by skopeo --all pulls each platform with its digest', async () => {
   const dir = join(tmp, 'layout-multi');
-  writeLayout(dir, multi, 'v2');
+  await layout.write(dir, multi.index, { tag: 'v2' });
   skopeo('copy', '--all', `oci:${dir}:v2`, `docker://${reg.host}/skopeo/multi:v2`, '--dest-tls-verify=false');
   const arm = multi.images[1]!;
   const img = await remote.image(`${reg.host}/skopeo/multi:v2`, { ...opts, platform: { os: 'linux', architecture: 'arm64' } });

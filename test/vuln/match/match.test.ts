@@ -12,23 +12,10 @@ import { match } from '../../../src/vuln/match/match.js';
 import { dirTree } from '../../helpers/dir-tree.js';
 import { compareForTests as compare } from '../../helpers/memory-advisories.js';
 import { advisory, sourceOf } from '../../helpers/memory-advisories.js';
-import { debianOsRelease, writeTree } from '../../helpers/sbom-fixture.js';
+import { bookwormExpatXzStatus, debianOsRelease, writeTree } from '../../helpers/sbom-fixture.js';
 
-// bookworm's libexpat1, liblzma5 and libcap2 as they were shipped (2.5.0-1+deb12u1, 5.4.1-1, 1:2.66-4)
-const status = `Package: libexpat1
-Status: install ok installed
-Architecture: amd64
-Source: expat
-Version: 2.5.0-1+deb12u1
-Description: XML parsing C library - runtime library
-
-Package: liblzma5
-Status: install ok installed
-Architecture: amd64
-Source: xz-utils
-Version: 5.4.1-1
-Description: XZ-format compression library
-
+// bookworm's libexpat1 and liblzma5 (sbom-fixture.ts), and libcap2 1:2.66-4, as they were shipped.
+const status = `${bookwormExpatXzStatus}
 Package: libcap2
 Status: install ok installed
 Architecture: amd64
