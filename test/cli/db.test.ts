@@ -4,33 +4,33 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DbStatus, UpdateReport } from '../../src/vuln/db/index.js';
-import { osvDir, readSource, startMirror, tempDir, zipSource, type Mirror } from '../vuln/db/helpers.js';
+import { osvDir, readSource, startMirror, zipSource, type Mirror } from '../vuln/db/helpers.js';
 import { runBosun, type Run } from '../helpers/bosun-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const bosun = (args: string[]): Promise<Run> => runBosun(args);
 
-let tmp: Awaited<ReturnType<typeof tempDir>>;
+let tmpDir: string;
 let mirror: Mirror;
 before(async () => {
-  tmp = await tempDir('cli-db');
+  tmpDir = await tempDir('cli-db');
   mirror = await startMirror();
-  await zipSource('nodejs-security-wg', join(tmp.dir, 'npm.zip'));
-  mirror.archives.set('npm', await readFile(join(tmp.dir, 'npm.zip')));
+  await zipSource('nodejs-security-wg', join(tmpDir, 'npm.zip'));
+  mirror.archives.set('npm', await readFile(join(tmpDir, 'npm.zip')));
 });
 after(async () => {
   await mirror?.close();
-  await tmp?.cleanup();
 });
 
 test('db status on a missing database exits 2 with VULN_DB_MISSING and a hint', async () => {
-  const r = await bosun(['db', 'status', '--db-dir', join(tmp.dir, 'none')]);
+  const r = await bosun(['db', 'status', '--db-dir', join(tmpDir, 'none')]);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /^bosun: VULN_DB_MISSING: .*\n {2}hint: /);
 });
 
 test('db import (directory and zip) then db status --format json', async () => {
-  const db = join(tmp.dir, 'db');
-  const imp = await bosun(['db', 'import', osvDir('debian-changelog'), join(tmp.dir, 'npm.zip'), '--source', 'debian,nswg', '--db-dir', db]);
+  const db = join(tmpDir, 'db');
+  const imp = await bosun(['db', 'import', osvDir('debian-changelog'), join(tmpDir, 'npm.zip'), '--source', 'debian,nswg', '--db-dir', db]);
   assert.equal(imp.status, 0, imp.stderr);
   assert.match(imp.stdout, /^SOURCE +RECORDS/);
   const st = await bosun(['db', 'status', '--db-dir', db, '--format', 'json']);
@@ -44,7 +44,7 @@ test('db import (directory and zip) then db status --format json', async () => {
 });
 
 test('db update --db-repository fetches from the mirror; a second run is all 304s', async () => {
-  const db = join(tmp.dir, 'updated');
+  const db = join(tmpDir, 'updated');
   const args = ['db', 'update', '--db-dir', db, '--db-repository', mirror.url, '--ecosystems', 'npm', '--format', 'json'];
   const first = JSON.parse((await bosun(args)).stdout) as UpdateReport;
   assert.deepEqual(first.sources.map((s) => [s.name, s.status]), [['npm', 'updated']]);
@@ -54,7 +54,7 @@ test('db update --db-repository fetches from the mirror; a second run is all 304
 });
 
 test('db update refuses a non-http repository with INPUT_INVALID', async () => {
-  const r = await bosun(['db', 'update', '--db-dir', join(tmp.dir, 'x'), '--db-repository', 'file:///tmp']);
+  const r = await bosun(['db', 'update', '--db-dir', join(tmpDir, 'x'), '--db-repository', 'file:///tmp']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /^bosun: INPUT_INVALID/);
 });

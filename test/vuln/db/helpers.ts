@@ -1,10 +1,9 @@
 // Shared helpers for the vulnerability-database tests: the real advisories in ../shared, zips
 // made from them at test time (yazl), and a loopback mirror that can misbehave on demand.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
@@ -34,11 +33,6 @@ export interface OsvJson {
   aliases?: string[];
   related?: string[];
   affected?: Array<{ package?: { ecosystem: string; name: string } }>;
-}
-
-export async function tempDir(prefix: string): Promise<{ dir: string; cleanup: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(tmpdir(), `bosun-${prefix}-`));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
 /** Writes a zip of `entries` to `dest` (deflated unless `store`). */

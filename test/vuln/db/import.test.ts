@@ -1,15 +1,15 @@
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BosunError, type ErrorCode } from '../../../src/errors.js';
 import { buildDatabase, DB_FILE, importOsv, SqliteAdvisorySource, type ImportOptions } from '../../../src/vuln/db/index.js';
 import { defaultZipLimits } from '../../../src/vuln/db/zip.js';
-import { readSource, tempDir, writeZip, zipSource } from './helpers.js';
+import { readSource, writeZip, zipSource } from './helpers.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
-let tmp: Awaited<ReturnType<typeof tempDir>>;
-before(async () => (tmp = await tempDir('vuln-db-import')));
-after(async () => tmp?.cleanup());
+let tmpDir: string;
+before(async () => (tmpDir = await tempDir('vuln-db-import')));
 
 const rec = (id: string, name: string, modified = '2024-01-01T00:00:00Z') =>
   JSON.stringify({ id, modified, affected: [{ package: { ecosystem: 'npm', name }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }] }] }] });
@@ -29,46 +29,46 @@ const ids = async (dir: string, name: string) => {
 const rejectsWith = (p: Promise<unknown>, code: ErrorCode) => assert.rejects(p, (e: unknown) => e instanceof BosunError && e.code === code);
 
 test('an OSV all.zip of a real source imports every record', async () => {
-  const zip = join(tmp.dir, 'nswg.zip');
+  const zip = join(tmpDir, 'nswg.zip');
   await zipSource('nodejs-security-wg', zip);
-  const report = await importInto(join(tmp.dir, 'zipdb'), zip, 'npm');
+  const report = await importInto(join(tmpDir, 'zipdb'), zip, 'npm');
   assert.equal(report.records, (await readSource('nodejs-security-wg')).length);
   assert.ok(report.recordsPerSecond > 0);
 });
 
 test('invalid records become problems and the rest is imported; all invalid is an error', async () => {
-  const zip = join(tmp.dir, 'mixed.zip');
+  const zip = join(tmpDir, 'mixed.zip');
   await writeZip(zip, [
     { name: 'A-1.json', data: rec('A-1', 'a') },
     { name: 'bad.json', data: '{"id": 1}' },
     { name: 'README.md', data: 'not a record, not read' },
   ]);
-  const r = await importInto(join(tmp.dir, 'mixed'), zip, 'mixed');
+  const r = await importInto(join(tmpDir, 'mixed'), zip, 'mixed');
   assert.equal(r.records, 1);
   assert.deepEqual(r.problems.map((p) => [p.entry, p.code]), [['bad.json', 'VULN_ADVISORY_INVALID']]);
-  const allBad = join(tmp.dir, 'bad.zip');
+  const allBad = join(tmpDir, 'bad.zip');
   await writeZip(allBad, [{ name: 'x.json', data: 'nope' }]);
-  await rejectsWith(importInto(join(tmp.dir, 'bad'), allBad, 'bad'), 'VULN_ADVISORY_INVALID');
+  await rejectsWith(importInto(join(tmpDir, 'bad'), allBad, 'bad'), 'VULN_ADVISORY_INVALID');
 });
 
 test('a corrupted entry fails its CRC-32 check', async () => {
-  const zip = join(tmp.dir, 'crc.zip');
+  const zip = join(tmpDir, 'crc.zip');
   await writeZip(zip, [{ name: 'A-1.json', data: rec('A-1', 'a') }], { store: true });
   const bytes = await readFile(zip);
   const at = bytes.indexOf('"name":"a"');
   bytes[at + 9] = 'b'.charCodeAt(0); // same size, other content: only the CRC can tell
   await writeFile(zip, bytes);
-  await rejectsWith(importInto(join(tmp.dir, 'crc'), zip, 'crc'), 'VULN_ARCHIVE_INVALID');
+  await rejectsWith(importInto(join(tmpDir, 'crc'), zip, 'crc'), 'VULN_ARCHIVE_INVALID');
 });
 
 test('a truncated zip and a non-zip are refused', async () => {
-  const zip = join(tmp.dir, 'whole.zip');
+  const zip = join(tmpDir, 'whole.zip');
   await zipSource('ghsa-subset', zip);
   const bytes = await readFile(zip);
-  await writeFile(join(tmp.dir, 'half.zip'), bytes.subarray(0, bytes.length >> 1));
-  await rejectsWith(importInto(join(tmp.dir, 'half'), join(tmp.dir, 'half.zip'), 'x', { kind: 'zip' }), 'VULN_ARCHIVE_INVALID');
-  await writeFile(join(tmp.dir, 'junk.zip'), Buffer.alloc(1000, 0x5a));
-  await rejectsWith(importInto(join(tmp.dir, 'junk'), join(tmp.dir, 'junk.zip'), 'x', { kind: 'zip' }), 'VULN_ARCHIVE_INVALID');
+  await writeFile(join(tmpDir, 'half.zip'), bytes.subarray(0, bytes.length >> 1));
+  await rejectsWith(importInto(join(tmpDir, 'half'), join(tmpDir, 'half.zip'), 'x', { kind: 'zip' }), 'VULN_ARCHIVE_INVALID');
+  await writeFile(join(tmpDir, 'junk.zip'), Buffer.alloc(1000, 0x5a));
+  await rejectsWith(importInto(join(tmpDir, 'junk'), join(tmpDir, 'junk.zip'), 'x', { kind: 'zip' }), 'VULN_ARCHIVE_INVALID');
 });
 
 const limitCases = [
@@ -78,16 +78,16 @@ const limitCases = [
 ] as const;
 for (const c of limitCases) {
   test(`zip caps: ${c.name}`, async () => {
-    const zip = join(tmp.dir, `limit-${c.name.replace(/ /g, '-')}.zip`);
+    const zip = join(tmpDir, `limit-${c.name.replace(/ /g, '-')}.zip`);
     await writeZip(zip, c.entries);
-    await rejectsWith(importInto(join(tmp.dir, `limit-${c.name}`), zip, 'x', { zipLimits: { ...defaultZipLimits, ...c.limits } }), 'LIMIT_EXCEEDED');
+    await rejectsWith(importInto(join(tmpDir, `limit-${c.name}`), zip, 'x', { zipLimits: { ...defaultZipLimits, ...c.limits } }), 'LIMIT_EXCEEDED');
   });
 }
 
 test('records shared by sources: the later modified wins; a record lives while any source holds it', async () => {
-  const dir = join(tmp.dir, 'merge');
-  const a = join(tmp.dir, 'a.zip');
-  const b = join(tmp.dir, 'b.zip');
+  const dir = join(tmpDir, 'merge');
+  const a = join(tmpDir, 'a.zip');
+  const b = join(tmpDir, 'b.zip');
   await writeZip(a, [{ name: 'S-1.json', data: rec('S-1', 'old-name') }, { name: 'A-1.json', data: rec('A-1', 'x') }]);
   await writeZip(b, [{ name: 'S-1.json', data: rec('S-1', 'new-name', '2025-01-01T00:00:00Z') }]);
   await importInto(dir, a, 'a');
@@ -104,14 +104,14 @@ test('records shared by sources: the later modified wins; a record lives while a
 });
 
 test('a directory is walked recursively; a single JSON file imports alone', async () => {
-  const dir = join(tmp.dir, 'single');
-  const file = join(tmp.dir, 'one.json');
+  const dir = join(tmpDir, 'single');
+  const file = join(tmpDir, 'one.json');
   await writeFile(file, rec('ONE-1', 'solo'));
   assert.equal((await importInto(dir, file, 'one')).records, 1);
   await writeFile(file, 'garbage');
   await rejectsWith(importInto(dir, file, 'one'), 'VULN_ADVISORY_INVALID');
   assert.deepEqual(await ids(dir, 'solo'), ['ONE-1']); // the failed import left the database as it was
-  const tree = join(tmp.dir, 'tree');
+  const tree = join(tmpDir, 'tree');
   await mkdir(join(tree, '2024', '01'), { recursive: true });
   await writeFile(join(tree, 'T-1.json'), rec('T-1', 'walked'));
   await writeFile(join(tree, '2024', '01', 'T-2.json'), rec('T-2', 'walked'));
@@ -121,15 +121,15 @@ test('a directory is walked recursively; a single JSON file imports alone', asyn
 });
 
 test('a record naming a package for every release and for one release is returned once for that release', async () => {
-  const dir = join(tmp.dir, 'releases');
+  const dir = join(tmpDir, 'releases');
   await mkdir(dir, { recursive: true });
   const both = JSON.stringify({
     id: 'DEB-1', modified: '2024-01-01T00:00:00Z',
     affected: ['Debian', 'Debian:12'].map((ecosystem) => ({ package: { ecosystem, name: 'zlib' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }] }] })),
   });
   await writeFile(join(dir, 'DEB-1.json'), both);
-  await importInto(join(tmp.dir, 'releases-db'), dir, 'debian');
-  const db = SqliteAdvisorySource.open(join(tmp.dir, 'releases-db', DB_FILE));
+  await importInto(join(tmpDir, 'releases-db'), dir, 'debian');
+  const db = SqliteAdvisorySource.open(join(tmpDir, 'releases-db', DB_FILE));
   try {
     const [twelve, eleven, none] = await db.forPackages([
       { ecosystem: 'Debian', release: '12', name: 'zlib' }, { ecosystem: 'Debian', release: '11', name: 'zlib' }, { ecosystem: 'Debian', name: 'zlib' },

@@ -6,25 +6,25 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { BosunError, type ErrorCode } from '../../../src/errors.js';
 import { DB_FILE, openDatabase, type OpenDatabaseOptions } from '../../../src/vuln/db/index.js';
-import { startMirror, tempDir, zipSource, type Mirror } from './helpers.js';
+import { startMirror, zipSource, type Mirror } from './helpers.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
-let tmp: Awaited<ReturnType<typeof tempDir>>;
+let tmpDir: string;
 let mirror: Mirror;
 const T0 = new Date('2026-03-01T00:00:00Z');
 const hours = (h: number) => new Date(T0.getTime() + h * 3_600_000);
 
 before(async () => {
-  tmp = await tempDir('vuln-db-open');
+  tmpDir = await tempDir('vuln-db-open');
   mirror = await startMirror();
-  await zipSource('ghsa-subset', join(tmp.dir, 'npm.zip'));
-  mirror.archives.set('npm', await readFile(join(tmp.dir, 'npm.zip')));
+  await zipSource('ghsa-subset', join(tmpDir, 'npm.zip'));
+  mirror.archives.set('npm', await readFile(join(tmpDir, 'npm.zip')));
 });
 after(async () => {
   await mirror?.close();
-  await tmp?.cleanup();
 });
 
-const dir = () => join(tmp.dir, 'db');
+const dir = () => join(tmpDir, 'db');
 const open = (o: Partial<OpenDatabaseOptions>) => openDatabase({ dir: dir(), update: { repository: mirror.url, ecosystems: ['npm'] }, ...o });
 const requests = () => mirror.server.seen.filter((r) => r.url.endsWith('.zip')).length;
 const rejectsWith = (p: Promise<unknown>, code: ErrorCode, cause?: ErrorCode) =>

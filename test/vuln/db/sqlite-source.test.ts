@@ -5,23 +5,23 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { BosunError } from '../../../src/errors.js';
 import { DB_FILE, dbStatus, importDatabase, SqliteAdvisorySource, type ImportReport } from '../../../src/vuln/db/index.js';
-import { osvDir, readSource, sources, tempDir, type OsvJson } from './helpers.js';
+import { osvDir, readSource, sources, type OsvJson } from './helpers.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
-let tmp: Awaited<ReturnType<typeof tempDir>>;
+let tmpDir: string;
 let db: SqliteAdvisorySource;
 let reports: ImportReport[];
 const records = new Map<string, Array<{ file: string; record: OsvJson }>>();
 const all = () => [...records.values()].flat().map((r) => r.record);
 
 before(async () => {
-  tmp = await tempDir('vuln-db-real');
+  tmpDir = await tempDir('vuln-db-real');
   for (const s of sources) records.set(s, await readSource(s));
-  reports = await importDatabase(sources.map(osvDir), { dir: tmp.dir, sources: [...sources] });
-  db = SqliteAdvisorySource.open(join(tmp.dir, DB_FILE));
+  reports = await importDatabase(sources.map(osvDir), { dir: tmpDir, sources: [...sources] });
+  db = SqliteAdvisorySource.open(join(tmpDir, DB_FILE));
 });
 after(async () => {
   db?.close();
-  await tmp?.cleanup();
 });
 
 test('every record of every source is stored: counts equal the file counts', () => {
@@ -29,7 +29,7 @@ test('every record of every source is stored: counts equal the file counts', () 
     assert.equal(r.rejected, 0, `${r.source}: ${JSON.stringify(r.problems)}`);
     assert.equal(r.records, records.get(r.source)!.length, r.source);
   }
-  const status = dbStatus(tmp.dir);
+  const status = dbStatus(tmpDir);
   assert.equal(status.advisories, all().length);
   assert.equal(status.withdrawn, all().filter((r) => r.withdrawn).length);
   assert.deepEqual(status.sources.map((s) => [s.name, s.records]), sources.map((s) => [s, records.get(s)!.length]));
@@ -46,7 +46,7 @@ test('counts per ecosystem and release equal the distinct records naming them in
       want.get(key)!.add(r.id);
     }
   }
-  const got = dbStatus(tmp.dir).ecosystems.map((e) => [`${e.ecosystem}|${e.release}`, e.advisories]);
+  const got = dbStatus(tmpDir).ecosystems.map((e) => [`${e.ecosystem}|${e.release}`, e.advisories]);
   assert.deepEqual(new Map(got as Array<[string, number]>), new Map([...want].map(([k, v]) => [k, v.size])));
 });
 

@@ -9,20 +9,21 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BosunError, type ErrorCode } from '../../../src/errors.js';
 import { DB_FILE, dbStatus, importDatabase, SqliteAdvisorySource, updateDatabase, type UpdateOptions } from '../../../src/vuln/db/index.js';
-import { osvDir, readSource, startMirror, tempDir, writeZip, zipSource, type Mirror, type MirrorMode } from './helpers.js';
+import { osvDir, readSource, startMirror, writeZip, zipSource, type Mirror, type MirrorMode } from './helpers.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+import { bosunBin } from '../../helpers/bosun-cli.js';
 
-const bin = new URL('../../../bin/bosun.js', import.meta.url).pathname;
-let tmp: Awaited<ReturnType<typeof tempDir>>;
+let tmpDir: string;
 let mirror: Mirror;
 let counts: { npm: number; debian: number; go: number };
 const T0 = new Date('2026-01-01T00:00:00Z');
 const T1 = new Date('2026-01-02T00:00:00Z');
 
 before(async () => {
-  tmp = await tempDir('vuln-db-update');
+  tmpDir = await tempDir('vuln-db-update');
   mirror = await startMirror();
   for (const [eco, source] of [['npm', 'nodejs-security-wg'], ['Debian', 'debian-changelog'], ['Go', 'go-vulndb']] as const) {
-    const zip = join(tmp.dir, `${eco}.zip`);
+    const zip = join(tmpDir, `${eco}.zip`);
     await zipSource(source, zip, { store: eco === 'Go' }); // stored: quicker to make, same reader path
     mirror.archives.set(eco, await readFile(zip));
   }
@@ -34,10 +35,9 @@ before(async () => {
 });
 after(async () => {
   await mirror?.close();
-  await tmp?.cleanup();
 });
 
-const dir = () => join(tmp.dir, 'db');
+const dir = () => join(tmpDir, 'db');
 const update = (o: Partial<UpdateOptions> = {}) => updateDatabase({ dir: dir(), repository: mirror.url, ecosystems: ['npm', 'Debian'], ...o });
 const snapshot = (d = dir()) => {
   const s = dbStatus(d);
@@ -50,7 +50,7 @@ const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 async function publishNewNpm(id: string): Promise<void> {
   const extra = { id, modified: '2026-01-01T00:00:00Z', affected: [{ package: { ecosystem: 'npm', name: 'left-pad' }, ranges: [{ type: 'SEMVER', events: [{ introduced: '0' }] }] }] };
   const records = await readSource('nodejs-security-wg');
-  const zip = join(tmp.dir, `npm-${id}.zip`);
+  const zip = join(tmpDir, `npm-${id}.zip`);
   await writeZip(zip, [...records.map((r) => ({ name: r.file, data: JSON.stringify(r.record) })), { name: `${id}.json`, data: JSON.stringify(extra) }]);
   mirror.archives.set('npm', await readFile(zip));
 }
@@ -141,7 +141,7 @@ test('ecosystems dropped from the list are removed; imported sources stay', asyn
 
 /** Runs `bosun db update` in a child and SIGKILLs it once `when` resolves. */
 async function killedUpdate(d: string, ecosystems: string, when: Promise<void>): Promise<void> {
-  const child = spawn(process.execPath, [bin, 'db', 'update', '--db-dir', d, '--db-repository', mirror.url, '--ecosystems', ecosystems, '-q'], { stdio: 'ignore', env: { ...process.env, CI: 'true' } });
+  const child = spawn(process.execPath, [bosunBin, 'db', 'update', '--db-dir', d, '--db-repository', mirror.url, '--ecosystems', ecosystems, '-q'], { stdio: 'ignore', env: { ...process.env, CI: 'true' } });
   const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_c, sig) => r(sig)));
   await Promise.race([when, exited]);
   child.kill('SIGKILL');
@@ -156,7 +156,7 @@ const kills = [
 ];
 for (const k of kills) {
   test(`an update killed ${k.name} leaves the previous database working; the next update cleans up`, async () => {
-    const d = join(tmp.dir, `kill-${k.name}`);
+    const d = join(tmpDir, `kill-${k.name}`);
     await updateDatabase({ dir: d, repository: mirror.url, ecosystems: ['npm'] });
     const before = snapshot(d);
     try {
