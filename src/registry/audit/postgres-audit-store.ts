@@ -1,39 +1,13 @@
 import type pg from 'pg';
 import { lockSpaces, pgQuery, pgTransaction } from '../meta-store/pg-tx.js';
 import type { AuditQuery, AuditStore } from './audit-store.js';
+import { auditColumns, rowValues, toEntry, type AuditRow } from './audit-row.js';
 import { chainRecords, type AuditEntry, type AuditRecord } from './chain.js';
 
-interface Row {
-  seq: string;
-  time: string;
-  action: AuditEntry['action'];
-  outcome: AuditEntry['outcome'];
-  actor_kind: AuditEntry['actorKind'];
-  actor: string | null;
-  ip: string | null;
-  repo: string | null;
-  digest: string | null;
-  tag: string | null;
-  detail: string | null;
-  prev: string;
-  hash: string;
-}
-
-const columns = ['seq', 'time', 'action', 'outcome', 'actor_kind', 'actor', 'ip', 'repo', 'digest', 'tag', 'detail', 'prev', 'hash'] as const;
+const columns = auditColumns;
 const area = 'audit log';
 /** Rows per INSERT statement (13 parameters each, well under PostgreSQL's 65535). */
 const rowsPerInsert = 1000;
-
-function toEntry(r: Row): AuditEntry {
-  return {
-    seq: Number(r.seq), time: r.time, action: r.action, outcome: r.outcome, actorKind: r.actor_kind, actor: r.actor, ip: r.ip,
-    repo: r.repo, digest: r.digest, tag: r.tag, detail: r.detail, prev: r.prev, hash: r.hash,
-  };
-}
-
-function values(e: AuditEntry): unknown[] {
-  return [e.seq, e.time, e.action, e.outcome, e.actorKind, e.actor, e.ip, e.repo, e.digest, e.tag, e.detail, e.prev, e.hash];
-}
 
 /** `INSERT … VALUES ($1…$13), ($14…$26), …` for `n` entries. */
 function insertSql(n: number): string {
@@ -60,7 +34,7 @@ export class PostgresAuditStore implements AuditStore {
       const entries = chainRecords(last && { seq: Number(last.seq), hash: last.hash }, records);
       for (let i = 0; i < entries.length; i += rowsPerInsert) {
         const batch = entries.slice(i, i + rowsPerInsert);
-        await c.query(insertSql(batch.length), batch.flatMap(values));
+        await c.query(insertSql(batch.length), batch.flatMap(rowValues));
       }
       return entries;
     });
@@ -69,8 +43,8 @@ export class PostgresAuditStore implements AuditStore {
   async list(q: AuditQuery): Promise<AuditEntry[]> {
     const { rows } =
       q.since === undefined
-        ? await pgQuery<Row>(this.pool, area, 'list', `SELECT ${columns.join(', ')} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`, [q.afterSeq, q.limit])
-        : await pgQuery<Row>(this.pool, area, 'list', `SELECT ${columns.join(', ')} FROM audit_log WHERE seq > $1 AND time >= $2 ORDER BY seq LIMIT $3`, [q.afterSeq, q.since, q.limit]);
+        ? await pgQuery<AuditRow>(this.pool, area, 'list', `SELECT ${columns.join(', ')} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`, [q.afterSeq, q.limit])
+        : await pgQuery<AuditRow>(this.pool, area, 'list', `SELECT ${columns.join(', ')} FROM audit_log WHERE seq > $1 AND time >= $2 ORDER BY seq LIMIT $3`, [q.afterSeq, q.since, q.limit]);
     return rows.map(toEntry);
   }
 

@@ -1,32 +1,10 @@
 import type Database from 'better-sqlite3';
 import { BosunError } from '../../errors.js';
 import type { AuditQuery, AuditStore } from './audit-store.js';
+import { auditColumns, rowValues, toEntry, type AuditRow } from './audit-row.js';
 import { chainRecords, type AuditEntry, type AuditRecord } from './chain.js';
 
-interface Row {
-  seq: number;
-  time: string;
-  action: AuditEntry['action'];
-  outcome: AuditEntry['outcome'];
-  actor_kind: AuditEntry['actorKind'];
-  actor: string | null;
-  ip: string | null;
-  repo: string | null;
-  digest: string | null;
-  tag: string | null;
-  detail: string | null;
-  prev: string;
-  hash: string;
-}
-
-const columns = 'seq, time, action, outcome, actor_kind, actor, ip, repo, digest, tag, detail, prev, hash';
-
-function toEntry(r: Row): AuditEntry {
-  return {
-    seq: r.seq, time: r.time, action: r.action, outcome: r.outcome, actorKind: r.actor_kind, actor: r.actor, ip: r.ip,
-    repo: r.repo, digest: r.digest, tag: r.tag, detail: r.detail, prev: r.prev, hash: r.hash,
-  };
-}
+const columns = auditColumns.join(', ');
 
 function guarded<T>(what: string, fn: () => T): T {
   try {
@@ -48,11 +26,11 @@ export class SqliteAuditStore implements AuditStore {
   constructor(private readonly db: Database.Database) {
     this.stmt = {
       head: db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1'),
-      insert: db.prepare<[number, string, string, string, string, string | null, string | null, string | null, string | null, string | null, string | null, string, string]>(
+      insert: db.prepare<Array<string | number | null>>(
         `INSERT INTO audit_log (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      list: db.prepare<[number, number], Row>(`SELECT ${columns} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`),
-      listSince: db.prepare<[number, string, number], Row>(`SELECT ${columns} FROM audit_log WHERE seq > ? AND time >= ? ORDER BY seq LIMIT ?`),
+      list: db.prepare<[number, number], AuditRow>(`SELECT ${columns} FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?`),
+      listSince: db.prepare<[number, string, number], AuditRow>(`SELECT ${columns} FROM audit_log WHERE seq > ? AND time >= ? ORDER BY seq LIMIT ?`),
     };
   }
 
@@ -62,7 +40,7 @@ export class SqliteAuditStore implements AuditStore {
       this.db.transaction(() => {
         const entries = chainRecords(this.stmt.head.get(), records);
         for (const e of entries) {
-          this.stmt.insert.run(e.seq, e.time, e.action, e.outcome, e.actorKind, e.actor, e.ip, e.repo, e.digest, e.tag, e.detail, e.prev, e.hash);
+          this.stmt.insert.run(...rowValues(e));
         }
         return entries;
       }).immediate(),
