@@ -28,7 +28,7 @@ export class RegistryClient {
     const url = this.resolve(spec.path);
     for (const [k, v] of Object.entries(spec.query ?? {})) url.searchParams.set(k, v);
     const init: RequestInit = { method: spec.method, headers: spec.headers ?? {}, signal: AbortSignal.timeout(this.timeoutMs) };
-    if (spec.body !== undefined) init.body = spec.body;
+    if (spec.body !== undefined) init.body = new Uint8Array(spec.body);
     const res = await fetch(url, init);
     const body = Buffer.from(await res.arrayBuffer());
     return { status: res.status, headers: res.headers, body };
