@@ -50,6 +50,16 @@ export function parseReference(raw: string): Reference {
   return { kind: 'tag', tag: parseTag(raw) };
 }
 
+/**
+ * A reference to read (GET/HEAD): as parseReference, except that a malformed tag is
+ * MANIFEST_UNKNOWN (404), since nothing can be stored under it. Distribution answers 404 there
+ * and the distribution-spec conformance suite requires it; a malformed digest stays 400.
+ */
+export function parseReadReference(raw: string): Reference {
+  if (!raw.includes(':') && !isTag(raw)) throw new BosunError('REGISTRY_SERVE_MANIFEST_UNKNOWN', `no manifest "${raw.slice(0, 140)}"`);
+  return parseReference(raw);
+}
+
 /** Upload session ids are 128 random bits in lowercase hex; throws REGISTRY_SERVE_BLOB_UPLOAD_INVALID. */
 export function parseUploadId(raw: string): string {
   if (!uploadIdPattern.test(raw)) {

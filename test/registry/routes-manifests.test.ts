@@ -154,3 +154,27 @@ test('DELETE by tag removes only the tag; DELETE by digest removes the manifest'
   assert.equal(codeOf(gone), 'MANIFEST_UNKNOWN');
   assert.equal(codeOf(await app.inject({ method: 'DELETE', url: `/v2/r/manifests/${img.digest}` })), 'MANIFEST_UNKNOWN');
 });
+
+// distribution-spec conformance (Pull, Push): a reference that is not a valid tag names no
+// manifest, so GET and HEAD answer 404; storing under it is still refused as TAG_INVALID.
+const malformedTags = [
+  { method: 'GET', status: 404, code: 'MANIFEST_UNKNOWN' },
+  { method: 'HEAD', status: 404, code: undefined },
+  { method: 'PUT', status: 400, code: 'TAG_INVALID' },
+] as const;
+for (const c of malformedTags) {
+  test(`${c.method} of the malformed tag .INVALID is ${c.status}${c.code ? ` ${c.code}` : ''}`, async () => {
+    const app = await makeApp();
+    const img = await imageManifest(app, 'r');
+    const res = c.method === 'PUT' ? await putManifest(app, 'r', '.INVALID', img.raw) : await app.inject({ method: c.method, url: '/v2/r/manifests/.INVALID' });
+    assert.equal(res.statusCode, c.status, res.body);
+    if (c.code) assert.equal(codeOf(res), c.code);
+  });
+}
+
+test('a malformed digest reference is still 400 DIGEST_INVALID on GET', async () => {
+  const app = await makeApp();
+  const res = await app.inject({ method: 'GET', url: '/v2/r/manifests/sha256:totallywrong' });
+  assert.equal(res.statusCode, 400);
+  assert.equal(codeOf(res), 'DIGEST_INVALID');
+});

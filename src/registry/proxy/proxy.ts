@@ -3,7 +3,7 @@ import { BosunError } from '../../errors.js';
 import type { RegistryExtension } from '../app.js';
 import type { RegistryContext } from '../context.js';
 import { repoOf } from '../http.js';
-import { parseDigestParam, parseReference } from '../names.js';
+import { parseDigestParam, parseReadReference } from '../names.js';
 import { BlobCache } from './blobs.js';
 import type { ProxyConfig, ProxyEntry } from './config.js';
 import { ManifestCache } from './manifests.js';
@@ -55,7 +55,7 @@ function proxyHook(mirrors: readonly Mirror[]) {
       throw new BosunError('REGISTRY_SERVE_UNSUPPORTED', `"${repo}" is a read-only pull-through cache of ${mirror.upstream.entry.upstream}: ${request.method} is not allowed`);
     }
     if (route === '/v2/_/manifests/:reference') {
-      await mirror.manifests.ensure(repo, parseReference((request.params as { reference: string }).reference));
+      await mirror.manifests.ensure(repo, parseReadReference((request.params as { reference: string }).reference));
       return undefined;
     }
     if (route === '/v2/_/blobs/:digest') return answerBlob(mirror, request, reply, repo);

@@ -8,7 +8,7 @@ import { actorOf } from '../events.js';
 import { contentLength, readBody, repoOf } from '../http.js';
 import { pushManifest } from '../manifest-push.js';
 import type { ManifestRecord } from '../meta-store/meta-store.js';
-import { parseReference, type Reference } from '../names.js';
+import { parseReadReference, parseReference, type Reference } from '../names.js';
 
 interface RefParams {
   reference: string;
@@ -37,7 +37,7 @@ export async function manifestRoutes(app: FastifyInstance, opts: { ctx: Registry
 
   async function get(request: FastifyRequest<{ Params: RefParams }>, reply: FastifyReply) {
     const repo = repoOf(request);
-    const ref = parseReference(request.params.reference);
+    const ref = parseReadReference(request.params.reference);
     const record = await lookup(ctx, repo, ref);
     reply.header('docker-content-digest', record.digest).header('content-type', record.mediaType);
     if (request.method === 'HEAD') return reply.header('content-length', record.size).send();

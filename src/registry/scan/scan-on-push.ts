@@ -7,7 +7,7 @@ import { actorOf, type RegistryEvent } from '../events.js';
 import { repoOf } from '../http.js';
 import { sqliteDatabaseOf } from '../feature-stores.js';
 import type { MetricsRegistry } from '../metrics/metrics-registry.js';
-import { parseReference } from '../names.js';
+import { parseReadReference } from '../names.js';
 import type { sbomArtifactTypes } from './attach.js';
 import { scanCandidate } from './candidate.js';
 import { ScanQueue } from './scan-queue.js';
@@ -52,7 +52,7 @@ function blockPulls(app: Parameters<RegistryExtension>[0], ctx: RegistryContext,
   app.addHook('preHandler', async (request: FastifyRequest) => {
     if (request.method !== 'GET' || request.routeOptions.url !== '/v2/_/manifests/:reference') return;
     const repo = repoOf(request);
-    const ref = parseReference((request.params as { reference: string }).reference);
+    const ref = parseReadReference((request.params as { reference: string }).reference);
     const record = ref.kind === 'tag' ? await ctx.meta.resolveTag(repo, ref.tag) : await ctx.meta.getManifest(repo, ref.digest);
     if (!record) return;
     const verdict = await pullVerdict(ctx, store, rule, record);
