@@ -11,7 +11,7 @@
 // Timed: `match()` only (lookups, range evaluation with the real comparators, merging, severity);
 // the default per-ecosystem comparators; loading and indexing the records (the "DB open") is excluded and reported separately.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Package, PackageType, Sbom } from '../src/sbom/model.js';
 import type { Advisory, AdvisorySource } from '../src/vuln/advisory.js';
@@ -114,6 +114,7 @@ coldDb.close();
 rmSync(dbDir, { recursive: true, force: true });
 
 process.stdout.write(`${JSON.stringify({
+  loadAverage: loadavg().map((x) => Math.round(x * 10) / 10),
   realRecords: real.length, distinctNames: templates.length, records: records.length, packages: packages.length,
   memory: { indexMs: Math.round(openMs), matchMsRuns: memory.ms, matchCpuMsRuns: memory.cpuMs, findings: memory.findings, underOneSecond: Math.min(...memory.ms) < 1000 },
   sqlite: {
