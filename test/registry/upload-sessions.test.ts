@@ -21,6 +21,7 @@ async function setup() {
 test('cleanStale removes old sessions and orphan files, keeps recent ones', async () => {
   const { dir, meta, sessions } = await setup();
   const fresh = await sessions.start('r');
+  await sessions.append(fresh, { body: Readable.from([Buffer.from('kept')]) });
   const old = await sessions.start('r');
   const hourAgo = Date.now() - 3600_000;
   await meta.setUploadSize(old.id, 0, hourAgo);
@@ -57,4 +58,27 @@ test('a client hanging up mid-chunk is BLOB_UPLOAD_INVALID and the partial chunk
   assert.equal(next.size, 6);
   // The running hash was dropped with the failed chunk; finishing hashes the file instead.
   assert.equal(await sessions.finish(next, digestOf('abcdef')), 6);
+});
+
+test('spool files: none until the first bytes; a blob sent whole with the final PUT never gets one', async () => {
+  const { dir, sessions } = await setup();
+  const whole = await sessions.start('r');
+  assert.deepEqual(await readdir(dir), []);
+  assert.equal(await sessions.finish(whole, digestOf('whole'), { body: Readable.from([Buffer.from('whole')]) }), 5);
+  const empty = await sessions.start('r');
+  assert.equal(await sessions.finish(empty, digestOf('')), 0);
+  assert.deepEqual(await readdir(dir), []);
+});
+
+test('a first chunk failing before any byte leaves the session empty and usable', async () => {
+  const { dir, sessions } = await setup();
+  const u = await sessions.start('r');
+  const broken = new Readable({ read() {} });
+  setImmediate(() => broken.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
+  await assert.rejects(sessions.append(u, { body: broken }), (e) => isBosunError(e, 'REGISTRY_SERVE_BLOB_UPLOAD_INVALID'));
+  const next = await sessions.append(u, { body: Readable.from([Buffer.from('abc')]) });
+  assert.equal(next.size, 3);
+  assert.deepEqual(await readdir(dir), [u.id]);
+  assert.equal(await sessions.finish(next, digestOf('abc')), 3);
+  assert.deepEqual(await readdir(dir), []);
 });
