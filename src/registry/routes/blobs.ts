@@ -80,8 +80,9 @@ export async function blobRoutes(app: FastifyInstance, opts: { ctx: RegistryCont
       await reader.close();
       throw new BosunError('REGISTRY_SERVE_STORE_FAILED', `stored blob ${digest} is ${reader.size} bytes; its link says ${size}`);
     }
-    // From here the response is written by hand (onResponse hooks still run on 'finish'):
-    // pumpBlob needs each chunk's write callback to reuse its buffer.
+    // From here the response is written by hand, because pumpBlob needs each chunk's write
+    // callback to reuse its buffer: headers set so far are sent, onSend hooks do not run, and
+    // onResponse hooks (metrics) still do, on 'finish'.
     reply.hijack();
     for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
     reply.raw.writeHead(reply.statusCode);
