@@ -4,6 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { BosunError, isBosunError } from '../errors.js';
 import { algorithmOf, type Digest } from '../oci/digest.js';
 import type { BlobStore } from './blob-store/blob-store.js';
+import { blobKey } from './blob-store/paths.js';
 import { contentGuard } from './lifecycle/content-guard.js';
 import { clientAbortAsUploadInvalid, putVerified } from './blob-writer.js';
 import type { MetaStore, UploadRecord } from './meta-store/meta-store.js';
@@ -147,6 +148,12 @@ export class UploadSessions {
     if (state && state.size === u.size && algorithmOf(digest) === 'sha256') {
       const got = `sha256:${state.hash.copy().digest('hex')}`;
       if (got !== digest) throw new BosunError('REGISTRY_SERVE_DIGEST_INVALID', `uploaded content hashes to ${got}, not ${digest}`);
+      // Every byte was hashed on its way into the spool file: move the file into the store
+      // rather than reading, hashing and writing it all again.
+      if (this.blobs.adopt && u.size > 0) {
+        await this.blobs.adopt(blobKey(digest), this.spool.file(u.id));
+        return u.size;
+      }
     }
     const bytes = u.size === 0 ? Readable.from([]) : this.spool.reader(u.id);
     return putVerified(this.blobs, digest, bytes, u.size);

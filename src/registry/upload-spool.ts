@@ -32,6 +32,11 @@ export class UploadSpool {
     return st?.size;
   }
 
+  /** The session's file (which exists once bytes were appended). */
+  file(id: string): string {
+    return this.pathOf(id);
+  }
+
   /** A stream appending to the session's file, created by the first write; the caller pipes into it. */
   appender(id: string): Writable {
     return createWriteStream(this.pathOf(id), { flags: 'a' });

@@ -38,6 +38,10 @@ export interface BlobReader {
  * - `lastModified` (optional) is when the value was last put, ms since epoch, or undefined
  *   when absent. Garbage collection uses it for its grace period; without it, unreferenced
  *   content counts as old.
+ * - `adopt` (optional) stores the local file at `path` as the value of `key`, with `put`'s
+ *   atomicity and durability, by moving it where it can (same file system) instead of
+ *   copying; the caller has already verified the bytes. The file may be gone afterwards, or
+ *   not (after a copy): the caller removes what is left.
  * - `openReader` (optional) offers positional reads into the caller's buffers, which lets the
  *   blob GET route reuse its buffers instead of allocating per chunk; it throws
  *   REGISTRY_SERVE_BLOB_UNKNOWN when the key is absent.
@@ -55,4 +59,5 @@ export interface BlobStore {
   redirectUrl?(key: string): Promise<string | undefined>;
   lastModified?(key: string): Promise<number | undefined>;
   openReader?(key: string): Promise<BlobReader>;
+  adopt?(key: string, path: string): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -116,6 +116,31 @@ export class FsBlobStore implements BlobStore {
       await rm(tmp, { force: true });
       if (isBosunError(err)) throw err;
       throw storeFailed(`put "${key}"`, err);
+    }
+  }
+
+  /**
+   * Renames `path` into place (fsync file, rename, fsync directory); across file systems
+   * (EXDEV) it falls back to `put`, a copy. The file's times are set to now first: garbage
+   * collection's grace period counts from when the value was stored, not last written.
+   */
+  async adopt(key: string, path: string): Promise<void> {
+    const dest = this.pathOf(key);
+    try {
+      const fh = await open(path, 'r');
+      try {
+        const now = new Date();
+        await fh.utimes(now, now);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await mkdir(join(dest, '..'), { recursive: true });
+      await rename(path, dest);
+      await syncDir(join(dest, '..'));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EXDEV') return this.put(key, createReadStream(path));
+      throw storeFailed(`adopt "${key}"`, err);
     }
   }
 
