@@ -1,6 +1,6 @@
 export { buildRegistryApp, type RegistryAppOptions, type RegistryExtension } from './app.js';
 export { defaultRegistryConfig, loadRegistryConfig, parseRegistryConfig, type RegistryConfig } from './config.js';
-export type { BlobStore, ByteRange } from './blob-store/blob-store.js';
+export type { BlobReader, BlobStore, ByteRange } from './blob-store/blob-store.js';
 export { FsBlobStore } from './blob-store/fs.js';
 export { MemoryBlobStore } from './blob-store/memory.js';
 export { blobKey, isStoreKey } from './blob-store/paths.js';

@@ -1,9 +1,10 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { Transform, type Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BosunError, isBosunError } from '../errors.js';
 import { algorithmOf, type Digest } from '../oci/digest.js';
 import type { BlobStore } from './blob-store/blob-store.js';
+import { blobKey } from './blob-store/paths.js';
 import { contentGuard } from './lifecycle/content-guard.js';
 import { clientAbortAsUploadInvalid, putVerified } from './blob-writer.js';
 import type { MetaStore, UploadRecord } from './meta-store/meta-store.js';
@@ -46,8 +47,9 @@ export class UploadSessions {
 
   async start(repo: string): Promise<UploadRecord> {
     const record: UploadRecord = { id: randomBytes(16).toString('hex'), repo, size: 0, updatedAt: Date.now() };
-    // File first: a crash before the row leaves an orphan file that cleanStale removes.
-    await this.spool.create(record.id);
+    // No spool file yet: the first appended bytes create it, and a blob sent whole with the
+    // final PUT (the common monolithic push) never needs one, which saves a file creation and
+    // removal per blob.
     await this.meta.createUpload(record);
     this.hashes.set(record.id, { hash: createHash('sha256'), size: 0 });
     return record;
@@ -67,12 +69,8 @@ export class UploadSessions {
     if (held !== u.size && !(held === undefined && u.size === 0)) {
       throw new BosunError('REGISTRY_SERVE_BLOB_UPLOAD_UNKNOWN', `upload session "${id}" holds ${u.size} bytes on another registry replica, ${held ?? 0} here`);
     }
-    // Started on another replica and still empty: it continues here, in a file of our own.
-    if (held === undefined) {
-      await this.spool.create(id).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'EEXIST') throw err;
-      });
-    }
+    // Still empty (perhaps started on another replica): it continues here, and its first
+    // bytes create a spool file of our own.
     return u;
   }
 
@@ -150,8 +148,15 @@ export class UploadSessions {
     if (state && state.size === u.size && algorithmOf(digest) === 'sha256') {
       const got = `sha256:${state.hash.copy().digest('hex')}`;
       if (got !== digest) throw new BosunError('REGISTRY_SERVE_DIGEST_INVALID', `uploaded content hashes to ${got}, not ${digest}`);
+      // Every byte was hashed on its way into the spool file: move the file into the store
+      // rather than reading, hashing and writing it all again.
+      if (this.blobs.adopt && u.size > 0) {
+        await this.blobs.adopt(blobKey(digest), this.spool.file(u.id));
+        return u.size;
+      }
     }
-    return putVerified(this.blobs, digest, this.spool.reader(u.id), u.size);
+    const bytes = u.size === 0 ? Readable.from([]) : this.spool.reader(u.id);
+    return putVerified(this.blobs, digest, bytes, u.size);
   }
 
   async cancel(id: string): Promise<void> {

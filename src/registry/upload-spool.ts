@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, truncate } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -23,10 +23,6 @@ export class UploadSpool {
     return join(this.dir, id);
   }
 
-  async create(id: string): Promise<void> {
-    await writeFile(this.pathOf(id), new Uint8Array(0), { flag: 'wx' });
-  }
-
   /** The bytes the session's file holds, or undefined when this spool has no such file. */
   async size(id: string): Promise<number | undefined> {
     const st = await stat(this.pathOf(id)).catch((err: NodeJS.ErrnoException) => {
@@ -36,7 +32,12 @@ export class UploadSpool {
     return st?.size;
   }
 
-  /** A stream appending to the session's file; the caller pipes into it. */
+  /** The session's file (which exists once bytes were appended). */
+  file(id: string): string {
+    return this.pathOf(id);
+  }
+
+  /** A stream appending to the session's file, created by the first write; the caller pipes into it. */
   appender(id: string): Writable {
     return createWriteStream(this.pathOf(id), { flags: 'a' });
   }
@@ -46,9 +47,11 @@ export class UploadSpool {
     return createReadStream(this.pathOf(id));
   }
 
-  /** Cuts the session back to `size` bytes (undoing a failed append). */
+  /** Cuts the session back to `size` bytes (undoing a failed append); a missing file is empty. */
   async truncate(id: string, size: number): Promise<void> {
-    await truncate(this.pathOf(id), size);
+    await truncate(this.pathOf(id), size).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'ENOENT' || size !== 0) throw err;
+    });
   }
 
   async remove(id: string): Promise<void> {

@@ -25,8 +25,8 @@ async function keys(store: BlobStore, prefix: string): Promise<string[]> {
   return out.sort();
 }
 
-/** Runs the BlobStore contract against fresh stores from `make`. */
-export function describeBlobStore(name: string, make: () => Promise<BlobStore>): void {
+/** Runs the BlobStore contract against fresh stores from `make`; `openReader`: the store offers it. */
+export function describeBlobStore(name: string, make: () => Promise<BlobStore>, opts: { openReader?: boolean } = {}): void {
   describe(`BlobStore contract: ${name}`, () => {
     test('put then stat and read the whole value', async () => {
       const s = await make();
@@ -79,6 +79,31 @@ export function describeBlobStore(name: string, make: () => Promise<BlobStore>):
       assert.deepEqual((await keys(s, '')).length, 4);
       await s.delete('blobs/sha256/aa/aa1');
       assert.deepEqual(await keys(s, 'blobs/'), ['blobs/sha256/bb/bb1', 'blobs/sha512/cc/cc1']);
+    });
+
+    if (opts.openReader) test('openReader: size, positional reads, 0 at the end, BLOB_UNKNOWN when absent', async () => {
+      const s = await make();
+      assert.ok(s.openReader);
+      await s.put('k/r', Readable.from([Buffer.from('0123456789')]));
+      const r = await s.openReader('k/r');
+      try {
+        assert.equal(r.size, 10);
+        const buf = Buffer.alloc(4);
+        assert.equal(await r.read(buf, 3, 2), 3);
+        assert.equal(buf.subarray(0, 3).toString(), '234');
+        assert.equal(await r.read(buf, 4, 8), 2);
+        assert.equal(buf.subarray(0, 2).toString(), '89');
+        assert.equal(await r.read(buf, 4, 10), 0);
+        // The reader keeps the value it opened, as a GET in progress must.
+        await s.put('k/r', Readable.from([Buffer.from('abcdefghij')]));
+        await s.delete('k/r');
+        assert.equal(await r.read(buf, 4, 0), 4);
+        assert.equal(buf.toString(), '0123');
+      } finally {
+        await r.close();
+      }
+      await assert.rejects(s.openReader('k/none'), (e) => isBosunError(e, 'REGISTRY_SERVE_BLOB_UNKNOWN'));
+      await assert.rejects(s.openReader('../x'), (e) => isBosunError(e, 'INPUT_INVALID'));
     });
 
     const badKeys = ['../etc/passwd', 'blobs/../../x', '/abs', 'a//b', 'a/./b', '.hidden', 'A/Upper', 'a/b/', ''];

@@ -10,7 +10,7 @@ import { digestOf } from '../../src/oci/digest.js';
 import { describeBlobStore } from './blob-store-suite.js';
 
 describeBlobStore('memory', async () => new MemoryBlobStore());
-describeBlobStore('fs', async () => new FsBlobStore(await mkdtemp(join(tmpdir(), 'bosun-bs-'))).open());
+describeBlobStore('fs', async () => new FsBlobStore(await mkdtemp(join(tmpdir(), 'bosun-bs-'))).open(), { openReader: true });
 
 test('blobKey fans out by the first two hex digits', () => {
   const d = digestOf('x');

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { BosunError, isBosunError } from '../../errors.js';
-import type { BlobStore, ByteRange } from './blob-store.js';
+import type { BlobReader, BlobStore, ByteRange } from './blob-store.js';
 import { checkStoreKey, checkStorePrefix } from './paths.js';
 
 const tmpDir = '_tmp';
@@ -63,18 +63,44 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
-  async read(key: string, range?: ByteRange): Promise<Readable> {
+  private async openFile(key: string): Promise<FileHandle> {
     const path = this.pathOf(key);
-    let fh;
     try {
-      fh = await open(path, 'r');
+      return await open(path, 'r');
     } catch (err) {
       if (isNotFound(err)) throw new BosunError('REGISTRY_SERVE_BLOB_UNKNOWN', `no blob at "${key}"`);
       throw storeFailed(`open "${key}"`, err);
     }
+  }
+
+  async read(key: string, range?: ByteRange): Promise<Readable> {
+    const fh = await this.openFile(key);
     // The stream owns the handle and closes it on end or destroy. 1 MiB reads: layer GETs
     // are bound by per-chunk overhead at the default 64 KiB.
     return fh.createReadStream({ highWaterMark: 1 << 20, ...(range ? { start: range.start, end: range.end } : {}) });
+  }
+
+  /** The open handle pins the file: a later rename over the key or a delete does not affect it. */
+  async openReader(key: string): Promise<BlobReader> {
+    const fh = await this.openFile(key);
+    let size;
+    try {
+      size = (await fh.stat()).size;
+    } catch (err) {
+      await fh.close();
+      throw storeFailed(`stat "${key}"`, err);
+    }
+    return {
+      size,
+      read: async (into, length, position) => {
+        try {
+          return (await fh.read(into, 0, length, position)).bytesRead;
+        } catch (err) {
+          throw storeFailed(`read "${key}"`, err);
+        }
+      },
+      close: () => fh.close(),
+    };
   }
 
   async put(key: string, body: Readable): Promise<void> {
@@ -90,6 +116,31 @@ export class FsBlobStore implements BlobStore {
       await rm(tmp, { force: true });
       if (isBosunError(err)) throw err;
       throw storeFailed(`put "${key}"`, err);
+    }
+  }
+
+  /**
+   * Renames `path` into place (fsync file, rename, fsync directory); across file systems
+   * (EXDEV) it falls back to `put`, a copy. The file's times are set to now first: garbage
+   * collection's grace period counts from when the value was stored, not last written.
+   */
+  async adopt(key: string, path: string): Promise<void> {
+    const dest = this.pathOf(key);
+    try {
+      const fh = await open(path, 'r');
+      try {
+        const now = new Date();
+        await fh.utimes(now, now);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await mkdir(join(dest, '..'), { recursive: true });
+      await rename(path, dest);
+      await syncDir(join(dest, '..'));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EXDEV') return this.put(key, createReadStream(path));
+      throw storeFailed(`adopt "${key}"`, err);
     }
   }
 

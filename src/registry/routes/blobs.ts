@@ -2,7 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BosunError } from '../../errors.js';
 import { readAll } from '../../oci/read-all.js';
 import type { Digest } from '../../oci/digest.js';
+import { pumpBlob } from '../blob-send.js';
+import type { ByteRange } from '../blob-store/blob-store.js';
 import { blobKey } from '../blob-store/paths.js';
+import { BufferPool } from '../buffer-pool.js';
 import type { RegistryContext } from '../context.js';
 import { repoOf } from '../http.js';
 import { parseDigestParam } from '../names.js';
@@ -23,9 +26,22 @@ function rangeError(reply: FastifyReply, size: number, err: unknown): never {
   throw err;
 }
 
+/** A small blob's bytes, from the content cache or read into it. */
+async function cachedBlob(ctx: RegistryContext, digest: Digest): Promise<Buffer> {
+  let bytes = ctx.cache.get(digest);
+  if (!bytes) {
+    bytes = await readAll(await ctx.blobs.read(blobKey(digest)), ctx.cache.maxEntryBytes, `blob ${digest}`);
+    ctx.cache.set(digest, bytes);
+  }
+  return bytes;
+}
+
 /** Blobs: GET/HEAD with Range support, DELETE (spec: end-2, end-10). */
 export async function blobRoutes(app: FastifyInstance, opts: { ctx: RegistryContext }): Promise<void> {
   const { ctx } = opts;
+  // 1 MiB chunks: a 10 MiB layer is ten reads and ten socket writes. Up to 16 idle buffers
+  // (two per GET in flight) are kept between requests.
+  const pool = new BufferPool(1 << 20, 16);
 
   async function get(request: FastifyRequest<{ Params: DigestParams }>, reply: FastifyReply) {
     const repo = repoOf(request);
@@ -48,20 +64,36 @@ export async function blobRoutes(app: FastifyInstance, opts: { ctx: RegistryCont
       const url = await ctx.blobs.redirectUrl(blobKey(digest));
       if (url !== undefined) return reply.code(307).header('location', url).header('content-length', 0).send();
     }
-    if (range) {
-      reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`);
-      reply.header('content-length', range.end - range.start + 1);
-      return reply.send(await ctx.blobs.read(blobKey(digest), range));
+    if (range) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`);
+    else if (size <= ctx.cache.maxEntryBytes) return reply.send(await cachedBlob(ctx, digest));
+    return sendStored(reply, digest, size, range);
+  }
+
+  /** The whole blob or `range` of it from the store; headers other than the length are set. */
+  async function sendStored(reply: FastifyReply, digest: Digest, size: number, range: ByteRange | undefined) {
+    const start = range?.start ?? 0;
+    const length = range ? range.end - range.start + 1 : size;
+    reply.header('content-length', length);
+    if (!ctx.blobs.openReader) return reply.send(await ctx.blobs.read(blobKey(digest), range));
+    const reader = await ctx.blobs.openReader(blobKey(digest));
+    if (reader.size !== size) {
+      await reader.close();
+      throw new BosunError('REGISTRY_SERVE_STORE_FAILED', `stored blob ${digest} is ${reader.size} bytes; its link says ${size}`);
     }
-    if (size <= ctx.cache.maxEntryBytes) {
-      let bytes = ctx.cache.get(digest);
-      if (!bytes) {
-        bytes = await readAll(await ctx.blobs.read(blobKey(digest)), ctx.cache.maxEntryBytes, `blob ${digest}`);
-        ctx.cache.set(digest, bytes);
-      }
-      return reply.send(bytes);
+    // From here the response is written by hand, because pumpBlob needs each chunk's write
+    // callback to reuse its buffer: headers set so far are sent, onSend hooks do not run, and
+    // onResponse hooks (metrics) still do, on 'finish'.
+    reply.hijack();
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value);
+    reply.raw.writeHead(reply.statusCode);
+    try {
+      await pumpBlob(reply.raw, reader, start, length, pool);
+    } catch (err) {
+      reply.log.error({ err, digest }, 'blob GET failed after its headers were sent');
+      reply.raw.destroy();
+    } finally {
+      await reader.close().catch((err: unknown) => reply.log.warn({ err, digest }, 'closing a blob reader failed'));
     }
-    return reply.header('content-length', size).send(await ctx.blobs.read(blobKey(digest)));
   }
 
   app.route<{ Params: DigestParams }>({ method: ['GET', 'HEAD'], url: '/v2/_/blobs/:digest', handler: get });
