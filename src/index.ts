@@ -6,7 +6,8 @@ export * from './oci/index.js';
 export * from './sbom/index.js';
 export * from './sign/index.js';
 export * from './policy/index.js';
-export type { Advisory, AdvisorySource, Affected, AffectedRange, RangeEvent, Severity } from './vuln/advisory.js';
+export type { Advisory, AdvisoryQuery, AdvisorySource, Affected, AffectedRange, RangeEvent, Severity } from './vuln/advisory.js';
+export { bosunVersion } from './version.js';
 export * from './registry/index.js';
 export { compareVersions, comparatorFor, comparators, InvalidVersionError, MAX_VERSION_LENGTH, type Comparator, type Ecosystem } from './vuln/versions/index.js';
 export {
