@@ -5,6 +5,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { digestOf, type Digest } from '../../src/oci/digest.js';
+import { isBosunError } from '../../src/errors.js';
+import { defaultRegistryConfig, parseRegistryConfig } from '../../src/registry/config.js';
 import { maxMountCandidates } from '../../src/registry/cross-mount.js';
 import { basic, makeAuthApp, tokenFor, type AuthApp } from './access-helpers.js';
 import { codeOf, makeApp, pushBlob } from './helpers.js';
@@ -66,6 +68,12 @@ test('automaticCrossMount on: a malformed mount digest is 400 DIGEST_INVALID, as
   const res = await mount(app, 'dst', 'not-a-digest');
   assert.equal(res.statusCode, 400);
   assert.equal(codeOf(res), 'DIGEST_INVALID');
+});
+
+test('registry.yaml automaticCrossMount: on by default, a boolean', () => {
+  assert.equal(defaultRegistryConfig().automaticCrossMount, true);
+  assert.equal(parseRegistryConfig({ automaticCrossMount: false }).automaticCrossMount, false);
+  assert.throws(() => parseRegistryConfig({ automaticCrossMount: 'yes' }), (e) => isBosunError(e, 'REGISTRY_CONFIG_INVALID'));
 });
 
 test(`at most ${maxMountCandidates} holders are considered, oldest repository first`, async () => {
