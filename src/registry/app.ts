@@ -24,6 +24,8 @@ export interface RegistryAppOptions {
   logger?: FastifyBaseLogger;
   /** Read-access check on the source of a cross-repository mount; default: allowed. */
   mayMountFrom?: MountCheck;
+  /** Mount without `from` from any repository the caller may pull (default true; cross-mount.ts). */
+  automaticCrossMount?: boolean;
   /** Bytes of manifests and small blobs kept in memory (default 64 MiB). */
   cacheBytes?: number;
   /** Blobs up to this size are served from the cache (default 64 KiB). */
@@ -72,6 +74,7 @@ export async function buildRegistryApp(opts: RegistryAppOptions): Promise<{ app:
     uploads: new UploadSessions(opts.meta, opts.blobs, opts.spool),
     cache: new ContentCache(opts.cacheBytes ?? 64 * 1024 * 1024, opts.cacheEntryBytes ?? 64 * 1024),
     mayMountFrom: opts.mayMountFrom ?? (async () => true),
+    automaticCrossMount: opts.automaticCrossMount ?? true,
     isRepositoryVisible: () => true,
     events: opts.events ?? new RegistryEvents((err, event) => app.log.error({ err, event: event.type }, 'registry event listener failed')),
   };

@@ -136,6 +136,11 @@ const configSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * A mount without `from` mounts from a repository holding the blob that the caller may
+     * pull (spec: automatic content discovery; src/registry/cross-mount.ts). Off: a new upload session.
+     */
+    automaticCrossMount: z.boolean().default(true),
   })
   .strict();
 

@@ -20,6 +20,11 @@ export interface RegistryContext {
   cache: ContentCache;
   mayMountFrom: MountCheck;
   /**
+   * Whether a mount without `from` looks for a repository holding the blob that the caller may
+   * pull (registry.yaml `automaticCrossMount`; see cross-mount.ts).
+   */
+  automaticCrossMount: boolean;
+  /**
    * Whether `_catalog` may list repository `repo` to the requester (access control lists only
    * what the caller may pull). Default: every repository.
    */

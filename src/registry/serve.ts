@@ -97,7 +97,7 @@ export async function openRegistry(opts: OpenRegistryOptions): Promise<OpenedReg
   try {
     stores = openFeatureStores(storage.meta);
     const extensions = extensionsFor(config, { stores, ...(tls ? { tls } : {}) });
-    const { app, context } = await buildRegistryApp({ blobs: storage.blobs, meta: storage.meta, spool, extensions, ...(tls ? { https: tls } : {}), ...(logger ? { logger } : {}) });
+    const { app, context } = await buildRegistryApp({ blobs: storage.blobs, meta: storage.meta, spool, extensions, automaticCrossMount: config.automaticCrossMount, ...(tls ? { https: tls } : {}), ...(logger ? { logger } : {}) });
     const cleanedUploads = await context.uploads.cleanStale(staleMs);
     const opened = stores;
     return {

@@ -12,7 +12,7 @@ import { SqliteMetaStore } from '../../src/registry/meta-store/sqlite.js';
 import { UploadSpool } from '../../src/registry/upload-spool.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
-export async function makeApp(opts: { mayMountFrom?: MountCheck; extensions?: RegistryExtension[]; events?: RegistryEvents } = {}): Promise<FastifyInstance & { meta: MetaStore }> {
+export async function makeApp(opts: { mayMountFrom?: MountCheck; automaticCrossMount?: boolean; extensions?: RegistryExtension[]; events?: RegistryEvents } = {}): Promise<FastifyInstance & { meta: MetaStore }> {
   const spool = await new UploadSpool(await tempDir('spool')).open();
   const meta = new SqliteMetaStore(':memory:');
   const { app } = await buildRegistryApp({ blobs: new MemoryBlobStore(), meta, spool, ...opts });

@@ -57,6 +57,26 @@ test('postgres: concurrent pushes from two stores into new repositories and one 
   }
 });
 
+test('postgres: repositoriesLinking reads the (digest, repo_id) index in order, no sort', async () => {
+  const m = await open(await server.createDatabase());
+  const client = new pg.Client({ connectionString: m.pool.options.connectionString });
+  await client.connect();
+  // Enough links for the planner to prefer an index: 300 repositories x 20 digests.
+  await client.query(`INSERT INTO repositories (name) SELECT 'r' || i FROM generate_series(1, 300) i`);
+  await client.query(`INSERT INTO blob_links (repo_id, digest, size) SELECT r.id, 'sha256:' || d, 1 FROM repositories r, generate_series(1, 20) d`);
+  await client.query('ANALYZE blob_links');
+  // Record the statement the store sends, then explain exactly that.
+  const sent: string[] = [];
+  const query = m.pool.query.bind(m.pool);
+  m.pool.query = ((sql: string, params: unknown[]) => (sent.push(sql), query(sql, params))) as typeof m.pool.query;
+  assert.deepEqual(await m.repositoriesLinking('sha256:7' as never, 3), ['r1', 'r2', 'r3']);
+  const { rows } = await client.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sent[0]!}`, ['sha256:7', 100]);
+  await client.end();
+  const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+  assert.match(plan, /Index (Only )?Scan using blob_links_by_digest_repo/, plan);
+  assert.doesNotMatch(plan, /Sort|Seq Scan on blob_links/, plan);
+});
+
 test('postgres: a database from a newer bosun is refused', async () => {
   const url = await server.createDatabase();
   const client = new pg.Client({ connectionString: url });

@@ -27,6 +27,22 @@ export function describeMetaStore(name: string, make: () => Promise<MetaStore>):
       assert.equal(await m.blobLink('a/b', d('x')), undefined);
     });
 
+    test('repositoriesLinking: holders of a digest, oldest repository first, at most limit', async () => {
+      const m = await make();
+      for (const repo of ['c', 'a/x', 'b']) await m.linkBlob(repo, d('x'), 1);
+      await m.linkBlob('a/x', d('y'), 1);
+      await m.putManifest(manifest('m', 'x'));
+      assert.deepEqual(await m.repositoriesLinking(d('x'), 10), ['c', 'a/x', 'b', 'm']);
+      assert.deepEqual(await m.repositoriesLinking(d('x'), 2), ['c', 'a/x']);
+      assert.deepEqual(await m.repositoriesLinking(d('y'), 10), ['a/x']);
+      await m.unlinkBlob('a/x', d('x'));
+      await m.linkBlob('a/x', d('x'), 1);
+      assert.deepEqual(await m.repositoriesLinking(d('x'), 10), ['c', 'a/x', 'b', 'm'], 'relinking keeps the repository\'s place');
+      await m.unlinkBlob('c', d('x'));
+      assert.deepEqual(await m.repositoriesLinking(d('x'), 10), ['a/x', 'b', 'm']);
+      assert.deepEqual(await m.repositoriesLinking(d('absent'), 10), []);
+    });
+
     test('a manifest put with a tag resolves by tag and digest, and links its blob', async () => {
       const m = await make();
       const rec = manifest('r', 'm1', { annotations: { k: 'v' } });

@@ -33,3 +33,25 @@ test('sqlite: a database from a newer bosun is refused', async () => {
   raw.close();
   assert.throws(() => new SqliteMetaStore(file), (e) => isBosunError(e, 'REGISTRY_SERVE_STORE_FAILED'));
 });
+
+test('sqlite: repositoriesLinking reads the digest index in order (no scan, no sort)', async () => {
+  // The store prepares its statements in its constructor; record their text to explain the real query.
+  const sqls: string[] = [];
+  const prepare = Database.prototype.prepare;
+  Database.prototype.prepare = function (this: Database.Database, sql: string) {
+    sqls.push(sql);
+    return prepare.call(this, sql);
+  } as typeof prepare;
+  let m: SqliteMetaStore;
+  try {
+    m = new SqliteMetaStore(':memory:');
+  } finally {
+    Database.prototype.prepare = prepare;
+  }
+  const sql = sqls.find((s) => /FROM blob_links b JOIN repositories r .* ORDER BY/.test(s));
+  assert.ok(sql, 'the repositoriesLinking statement');
+  const plan = (m.database.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(digestOf('x'), 100) as Array<{ detail: string }>).map((r) => r.detail);
+  assert.match(plan[0]!, /^SEARCH b USING (COVERING )?INDEX blob_links_by_digest \(digest=\?\)$/);
+  assert.ok(!plan.some((d) => /TEMP B-TREE|SCAN/.test(d)), plan.join('\n'));
+  await m.close();
+});

@@ -74,6 +74,9 @@ export class ImmutableTagGuard implements MetaStore {
   unlinkBlob(repo: string, digest: Digest): Promise<boolean> {
     return this.inner.unlinkBlob(repo, digest);
   }
+  repositoriesLinking(digest: Digest, limit: number): Promise<string[]> {
+    return this.inner.repositoriesLinking(digest, limit);
+  }
   getManifest(repo: string, digest: Digest): Promise<ManifestRecord | undefined> {
     return this.inner.getManifest(repo, digest);
   }

@@ -67,6 +67,13 @@ export interface MetaStore {
   linkBlob(repo: string, digest: Digest, size: number): Promise<void>;
   blobLink(repo: string, digest: Digest): Promise<{ size: number } | undefined>;
   unlinkBlob(repo: string, digest: Digest): Promise<boolean>;
+  /**
+   * At most `limit` repositories holding a link to `digest`, oldest repository first (the
+   * order they were created in, which never changes): the candidates of an automatic
+   * cross-repository mount. Served from an index on (digest, repository), never scanning past
+   * `limit`; callers cap `limit`.
+   */
+  repositoriesLinking(digest: Digest, limit: number): Promise<string[]>;
   putManifest(record: ManifestRecord, tag?: string, refs?: readonly Digest[], guard?: TagGuard): Promise<void>;
   getManifest(repo: string, digest: Digest): Promise<ManifestRecord | undefined>;
   resolveTag(repo: string, tag: string): Promise<ManifestRecord | undefined>;

@@ -126,4 +126,8 @@ export const postgresMigrations: readonly string[] = [
      report_digest TEXT,
      PRIMARY KEY (repo, digest)
    );`,
+  // Automatic cross-repository mount: repositories linking a digest, in repository id order,
+  // read from the index in order (the single-column index made Postgres sort every link).
+  `CREATE INDEX blob_links_by_digest_repo ON blob_links (digest, repo_id);
+   DROP INDEX blob_links_by_digest;`,
 ];

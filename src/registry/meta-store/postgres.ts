@@ -162,6 +162,15 @@ export class PostgresMetaStore implements MetaStore {
     return rows[0] && { size: Number(rows[0].size) };
   }
 
+  async repositoriesLinking(digest: Digest, limit: number): Promise<string[]> {
+    const { rows } = await this.q<{ name: string }>(
+      'list repositories linking a blob',
+      'SELECT r.name FROM blob_links b JOIN repositories r ON r.id = b.repo_id WHERE b.digest = $1 ORDER BY b.repo_id LIMIT $2',
+      [digest, limit],
+    );
+    return rows.map((r) => r.name);
+  }
+
   async unlinkBlob(repo: string, digest: Digest): Promise<boolean> {
     const res = await this.q('unlink blob', 'DELETE FROM blob_links WHERE repo_id = (SELECT id FROM repositories WHERE name = $1) AND digest = $2', [repo, digest]);
     return (res.rowCount ?? 0) > 0;

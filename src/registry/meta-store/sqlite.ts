@@ -110,6 +110,11 @@ export class SqliteMetaStore implements MetaStore {
         'SELECT b.size FROM repositories r JOIN blob_links b ON b.repo_id = r.id WHERE r.name = ? AND b.digest = ?',
       ),
       unlinkById: db.prepare<[number, string]>('DELETE FROM blob_links WHERE repo_id = ? AND digest = ?'),
+      // Index blob_links_by_digest holds (digest, repo_id): WITHOUT ROWID tables append the
+      // primary key to each index entry, so this reads `limit` entries in order, no sort.
+      linking: db.prepare<[string, number], { name: string }>(
+        'SELECT r.name FROM blob_links b JOIN repositories r ON r.id = b.repo_id WHERE b.digest = ? ORDER BY b.repo_id LIMIT ?',
+      ),
       unlink: db.prepare<[string, string]>('DELETE FROM blob_links WHERE repo_id = (SELECT id FROM repositories WHERE name = ?) AND digest = ?'),
       putManifest: db.prepare<[number, string, string, number, string | null, string | null, string | null, number, number]>(
         `INSERT INTO manifests (repo_id, digest, media_type, size, subject, artifact_type, annotations, pushed_at, refs_known)
@@ -184,6 +189,10 @@ export class SqliteMetaStore implements MetaStore {
 
   async blobLink(repo: string, digest: Digest): Promise<{ size: number } | undefined> {
     return guarded('read blob link', () => this.stmt.blobLink.get(repo, digest));
+  }
+
+  async repositoriesLinking(digest: Digest, limit: number): Promise<string[]> {
+    return guarded('list repositories linking a blob', () => this.stmt.linking.all(digest, limit).map((r) => r.name));
   }
 
   async unlinkBlob(repo: string, digest: Digest): Promise<boolean> {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Digest } from '../../oci/digest.js';
 import { putVerified } from '../blob-writer.js';
 import type { RegistryContext } from '../context.js';
+import { mountBlob } from '../cross-mount.js';
 import { contentGuard } from '../lifecycle/content-guard.js';
 import { bodyOf, contentLength, hasBody, queryParam, repoOf, uploadRange } from '../http.js';
 import { parseDigestParam, parseName, parseUploadId } from '../names.js';
@@ -57,16 +58,11 @@ export async function uploadRoutes(app: FastifyInstance, opts: { ctx: RegistryCo
     const repo = repoOf(request);
     const mount = queryParam(request, 'mount');
     const from = queryParam(request, 'from');
-    if (mount !== undefined && from !== undefined) {
+    // With automatic mounting off, a mount without `from` is an ordinary POST (as before it existed).
+    if (mount !== undefined && (from !== undefined || ctx.automaticCrossMount)) {
       const digest = parseDigestParam(mount);
-      const source = parseName(from);
-      // Guarded: GC must not delete the content between the source check and the new link.
-      const mounted = (await ctx.mayMountFrom(request, source)) && (await contentGuard(ctx.blobs).use(digest, async () => {
-        const link = await ctx.meta.blobLink(source, digest);
-        if (link) await ctx.meta.linkBlob(repo, digest, link.size);
-        return link !== undefined;
-      }));
-      if (mounted) return created(reply, repo, digest);
+      const source = from === undefined ? {} : { from: parseName(from) };
+      if (await mountBlob(ctx, request, { repo, digest, ...source })) return created(reply, repo, digest);
     }
     const single = queryParam(request, 'digest');
     if (single !== undefined) {
