@@ -7,6 +7,7 @@ import { digestOf } from '../../src/oci/digest.js';
 import type { MetaStore } from '../../src/registry/meta-store/meta-store.js';
 import { PostgresMetaStore } from '../../src/registry/meta-store/postgres.js';
 import { postgresMigrations } from '../../src/registry/meta-store/postgres-migrations.js';
+import { pgTransaction } from '../../src/registry/meta-store/pg-tx.js';
 import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
 import { describeMetaStore } from './meta-store-suite.js';
 
@@ -99,4 +100,43 @@ test('postgres: an unreachable server is STORE_FAILED, and so is a query after t
   await admin.end();
   await assert.rejects(m.putManifest({ repo: 'r', digest: digestOf('x'), mediaType: 't', size: 1 }), (e) => isBosunError(e, 'REGISTRY_SERVE_STORE_FAILED'));
   await assert.rejects(m.listTags('r', { n: 1 }), (e) => isBosunError(e, 'REGISTRY_SERVE_STORE_FAILED'));
+});
+
+/** Ends every server connection to the database of `url` but the caller's own. */
+async function dropConnections(url: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: server.url() });
+  await admin.connect();
+  try {
+    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [/\/(\w+)\?/.exec(url)![1]!]);
+  } finally {
+    await admin.end();
+  }
+}
+
+// pg emits `error` on a checked-out connection whose server side goes away; unheard, that event
+// is an uncaught exception that ends the registry process (and fails this test file).
+test('postgres: the server dropping a held connection fails the statement, never the process', async () => {
+  const url = await server.createDatabase();
+  const m = await open(url);
+  const lifecycle = m.lifecycle();
+  // GC holds its lock connection, idle, for the whole run
+  const value = await lifecycle.runExclusive!(async () => {
+    await dropConnections(url);
+    await new Promise((r) => setTimeout(r, 300));
+    return 'ran';
+  });
+  assert.equal(value, 'ran');
+  // a transaction whose connection drops between statements fails with the store's code
+  await assert.rejects(
+    pgTransaction(m.pool, 'test', 'dropped', async (c) => {
+      await c.query('SELECT 1');
+      await dropConnections(url);
+      await new Promise((r) => setTimeout(r, 300));
+      await c.query('SELECT 1');
+    }),
+    (e) => isBosunError(e, 'REGISTRY_SERVE_STORE_FAILED'),
+  );
+  // and the store still works on fresh connections
+  await m.putManifest({ repo: 'r', digest: digestOf('after'), mediaType: 't', size: 1 }, 'v1');
+  assert.equal((await m.resolveTag('r', 'v1'))?.digest, digestOf('after'));
 });

@@ -29,6 +29,25 @@ export async function pgQuery<R extends pg.QueryResultRow>(pool: pg.Pool, area: 
   }
 }
 
+/**
+ * A pooled connection for a caller to hold across several statements. pg emits `error` on a
+ * checked-out client whose server connection drops (a PostgreSQL restart, a terminated backend)
+ * and the pool listens only while the client is idle: without a listener here that event would
+ * crash the process. The drop surfaces instead as the failure of the client's next statement;
+ * `release(true)` then discards the connection.
+ */
+export async function checkout(pool: pg.Pool): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  const onDrop = (): void => {};
+  client.on('error', onDrop);
+  const release = client.release.bind(client);
+  client.release = (err?: Error | boolean) => {
+    client.removeListener('error', onDrop);
+    release(err);
+  };
+  return client;
+}
+
 /** Thrown inside `pgTransaction` to roll back and return `value` (dry runs). */
 export class Rollback<T> {
   constructor(readonly value: T) {}
@@ -44,7 +63,7 @@ export async function pgTransaction<T>(pool: pg.Pool, area: string, what: string
   for (let attempt = 1; ; attempt++) {
     let client: pg.PoolClient | undefined;
     try {
-      client = await pool.connect();
+      client = await checkout(pool);
       await client.query('BEGIN');
       await client.query('SET LOCAL synchronous_commit = on');
       const out = await fn(client);

@@ -4,7 +4,7 @@ import { BosunError } from '../../errors.js';
 import type { Digest } from '../../oci/digest.js';
 import type { LifecycleStore, PullRecord, RemovedEntry, SweepOptions, SweepResult, TagTimes } from '../lifecycle/lifecycle-store.js';
 import { markRepository, type ManifestNode } from '../lifecycle/mark.js';
-import { lockSpaces, pgQuery, pgTransaction, Rollback, type Queryable } from './pg-tx.js';
+import { checkout, lockSpaces, pgQuery, pgTransaction, Rollback, type Queryable } from './pg-tx.js';
 
 interface NodeRow {
   digest: string;
@@ -208,7 +208,7 @@ export class PostgresLifecycleStore implements LifecycleStore {
     let client: pg.PoolClient | undefined;
     let locked = false;
     try {
-      client = await this.pool.connect();
+      client = await checkout(this.pool);
       // A session lock: held for the whole run, released by the server if this process dies.
       const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, 0) AS ok', [lockSpaces.lifecycle]);
       locked = rows[0]!.ok;
