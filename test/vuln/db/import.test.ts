@@ -2,6 +2,7 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { BosunError, type ErrorCode } from '../../../src/errors.js';
 import { buildDatabase, DB_FILE, importOsv, SqliteAdvisorySource, type ImportOptions } from '../../../src/vuln/db/index.js';
 import { defaultZipLimits } from '../../../src/vuln/db/zip.js';
@@ -135,6 +136,23 @@ test('a record naming a package for every release and for one release is returne
       { ecosystem: 'Debian', release: '12', name: 'zlib' }, { ecosystem: 'Debian', release: '11', name: 'zlib' }, { ecosystem: 'Debian', name: 'zlib' },
     ]);
     assert.deepEqual([twelve, eleven, none].map((list) => list!.map((a) => a.id)), [['DEB-1'], ['DEB-1'], ['DEB-1']]);
+  } finally {
+    db.close();
+  }
+});
+
+test('an index row whose record is gone is VULN_DB_CORRUPT, not a missing finding', async () => {
+  const src = join(tmpDir, 'dangling-src');
+  await mkdir(src, { recursive: true });
+  await writeFile(join(src, 'A-1.json'), rec('A-1', 'left-pad'));
+  const dir = join(tmpDir, 'dangling-db');
+  await importInto(dir, src, 'npm');
+  const raw = new Database(join(dir, DB_FILE));
+  raw.prepare("DELETE FROM advisories WHERE id = 'A-1'").run(); // the affected row stays behind
+  raw.close();
+  const db = SqliteAdvisorySource.open(join(dir, DB_FILE));
+  try {
+    await rejectsWith(db.forPackages([{ ecosystem: 'npm', name: 'left-pad' }]), 'VULN_DB_CORRUPT');
   } finally {
     db.close();
   }
