@@ -9,7 +9,15 @@ const program = new Command('bosun')
   .showHelpAfterError()
   .exitOverride();
 
-/** Exit codes: 0 ok; N from --exit-code when findings match; 2 BosunError; 3 a bug. */
+// A reader that stops early (`bosun registry audit | head`) closes the pipe. Stop quietly with
+// the status of a process killed by SIGPIPE, as Go tools such as trivy do, rather than crash on
+// the unhandled EPIPE with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(141);
+});
+
+/** Exit codes: 0 ok; N from --exit-code when findings match; 2 BosunError; 3 a bug; 141 stdout closed early. */
 try {
   for (const entry of entriesFor(process.argv.slice(2))) (await entry.load())(program);
   await program.parseAsync(process.argv);
