@@ -22,6 +22,7 @@ export interface ScanFlags {
   skipDbUpdate?: boolean;
   offline?: boolean;
   dbDir: string;
+  dbRepository?: string;
   quiet?: boolean;
 }
 
@@ -42,7 +43,8 @@ export function addScanOptions(cmd: Command, withQuiet = true): Command {
     .option('--timeout <duration>', 'give up after this long (e.g. 90s, 5m)', '5m')
     .option('--skip-db-update', 'use the local advisory database as it is, even when older than a day')
     .option('--offline', 'make no network calls for advisories (implies --skip-db-update)')
-    .option('--db-dir <dir>', 'advisory database directory (see `bosun db status`)', defaultDbDir());
+    .option('--db-dir <dir>', 'advisory database directory (see `bosun db status`)', defaultDbDir())
+    .option('--db-repository <url>', 'where a missing or stale database is updated from, as `bosun db update` takes it (default $BOSUN_DB_REPOSITORY, else OSV\'s bucket)');
   return withQuiet ? cmd.option('-q, --quiet', 'no progress output') : cmd;
 }
 
@@ -67,12 +69,17 @@ function parseExitCode(raw: string): number {
 }
 
 /**
- * Opens the SQLite advisory database (`bosun db update|import` build it). A database older than a
- * day is updated first unless --skip-db-update or --offline; a stale one used as is prints a
- * warning. Throws VULN_DB_MISSING when there is none.
+ * Opens the SQLite advisory database (`bosun db update|import` build it). A missing database, or
+ * one older than a day, is updated first (from --db-repository) unless --skip-db-update or
+ * --offline: then a missing one is VULN_DB_MISSING and a stale one is used with a warning.
  */
-export async function openAdvisories(flags: Pick<ScanFlags, 'dbDir' | 'skipDbUpdate' | 'offline' | 'quiet'>): Promise<{ source: SqliteAdvisorySource; db: ScanMetadata['db'] }> {
-  const opened = await openDatabase({ dir: flags.dbDir, ...(flags.skipDbUpdate ? { skipUpdate: true } : {}), ...(flags.offline ? { offline: true } : {}) });
+export async function openAdvisories(flags: Pick<ScanFlags, 'dbDir' | 'dbRepository' | 'skipDbUpdate' | 'offline' | 'quiet'>): Promise<{ source: SqliteAdvisorySource; db: ScanMetadata['db'] }> {
+  const opened = await openDatabase({
+    dir: flags.dbDir,
+    ...(flags.skipDbUpdate ? { skipUpdate: true } : {}),
+    ...(flags.offline ? { offline: true } : {}),
+    ...(flags.dbRepository !== undefined ? { update: { repository: flags.dbRepository } } : {}),
+  });
   for (const w of opened.warnings) process.stderr.write(`bosun: warning: ${w.code}: ${w.message}\n`);
   return { source: opened.source, db: { kind: 'sqlite', location: flags.dbDir } };
 }

@@ -1,9 +1,11 @@
 // `bosun db import|status|update` end to end through bin/bosun.js.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DbStatus, UpdateReport } from '../../src/vuln/db/index.js';
+import { DEFAULT_ECOSYSTEMS } from '../../src/vuln/db/update.js';
 import { osvDir, readSource, startMirror, zipSource, type Mirror } from '../vuln/db/helpers.js';
 import { runBosun, type Run } from '../helpers/bosun-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -57,4 +59,32 @@ test('db update refuses a non-http repository with INPUT_INVALID', async () => {
   const r = await bosun(['db', 'update', '--db-dir', join(tmpDir, 'x'), '--db-repository', 'file:///tmp']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /^bosun: INPUT_INVALID/);
+});
+
+test('a scan whose stale database cannot be updated prints why under VULN_DB_STALE', async () => {
+  const db = join(tmpDir, 'stale');
+  assert.equal((await bosun(['db', 'import', join(tmpDir, 'npm.zip'), '--db-dir', db])).status, 0);
+  const sqlite = new Database(join(db, 'vuln.db'));
+  sqlite.prepare("UPDATE meta SET value = '2020-01-01T00:00:00.000Z' WHERE key = 'checked_at'").run();
+  sqlite.close();
+  // Port 1 on loopback refuses the connection: the update fails without leaving the machine.
+  const r = await runBosun(['fs', await tempDir('cli-db-empty'), '--db-dir', db], { env: { BOSUN_DB_REPOSITORY: 'http://127.0.0.1:1' } });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^bosun: VULN_DB_STALE: .*\n {2}hint: .*\n {2}cause: VULN_DB_DOWNLOAD_FAILED: /);
+});
+
+test('a scan with no database builds it from --db-repository first', async () => {
+  const own = await startMirror();
+  try {
+    const npmZip = await readFile(join(tmpDir, 'npm.zip'));
+    // The update fetches every default ecosystem; each one serves the npm records here.
+    for (const eco of DEFAULT_ECOSYSTEMS) own.archives.set(eco, npmZip);
+    const db = join(tmpDir, 'built-by-scan');
+    const r = await bosun(['fs', await tempDir('cli-db-empty'), '--db-dir', db, '--db-repository', own.url]);
+    assert.equal(r.status, 0, r.stderr);
+    const status = JSON.parse((await bosun(['db', 'status', '--db-dir', db, '--format', 'json'])).stdout) as DbStatus;
+    assert.deepEqual(status.sources.map((s) => s.name).sort(), [...DEFAULT_ECOSYSTEMS].sort());
+  } finally {
+    await own.close();
+  }
 });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdir, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bosunBin } from '../helpers/bosun-cli.js';
@@ -12,6 +13,16 @@ test('--version prints the package version and exits 0', () => {
   const r = run('--version');
   assert.equal(r.status, 0);
   assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
+});
+
+test('a reader that closes stdout early (`| head`) ends bosun quietly with 141, not a crash', async () => {
+  const child = spawn(process.execPath, [bosunBin, '--help'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: 'true' } });
+  child.stdout.destroy(); // before the child has written anything: its first write meets EPIPE
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const [status] = (await once(child, 'close')) as [number | null];
+  assert.equal(stderr, '');
+  assert.equal(status, 141);
 });
 
 test('an unknown command exits 2', () => {

@@ -42,3 +42,29 @@ test('refusals exit 2 with their code; a mistyped --data is not silently a new r
   assert.match(gone.stderr, /REGISTRY_AUTH_ACCOUNT_UNKNOWN/);
   await assert.rejects(openAccessStore(join(data, 'nope')), { code: 'IO_FAILED' });
 });
+
+// `--format table|json` as rules list, audit and db status take it; `--json` stays as its shorthand.
+const listFormats: Array<{ kind: 'users' | 'robots'; flags: string[]; json: boolean }> = [
+  { kind: 'users', flags: ['--format', 'json'], json: true },
+  { kind: 'users', flags: ['--json'], json: true },
+  { kind: 'users', flags: ['--format', 'table'], json: false },
+  { kind: 'robots', flags: ['--format', 'json'], json: true },
+  { kind: 'robots', flags: [], json: false },
+];
+for (const c of listFormats) {
+  test(`${c.kind} list ${c.flags.join(' ') || '(no flags)'} prints ${c.json ? 'JSON' : 'a table'}`, async () => {
+    const dir = join(await tempDir('list-format'), 'data');
+    assert.equal((await bosun(['users', 'add', 'carol', '--data', dir, '--password-stdin'], 'carol password\n')).status, 0);
+    assert.equal((await bosun(['robots', 'add', 'ci', '--data', dir])).status, 0);
+    const r = await bosun([c.kind, 'list', '--data', dir, ...c.flags]);
+    assert.equal(r.status, 0, r.stderr);
+    if (c.json) assert.deepEqual((JSON.parse(r.stdout) as Array<{ name: string }>).map((a) => a.name), [c.kind === 'users' ? 'carol' : 'robot$ci']);
+    else assert.match(r.stdout, /^NAME +CREATED +GRANTS\n/);
+  });
+}
+
+test('users list --format yaml is refused with INPUT_INVALID', async () => {
+  const r = await bosun(['users', 'list', '--data', data, '--format', 'yaml']);
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /^bosun: INPUT_INVALID:/);
+});

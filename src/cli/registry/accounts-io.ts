@@ -28,6 +28,27 @@ export function showSecret(what: string, secret: string | undefined): void {
   process.stdout.write(`${secret}\n`);
 }
 
+export interface ListFlags {
+  json?: boolean;
+  format?: string;
+}
+
+/**
+ * Adds the output flags of `users list` / `robots list`: `--format table|json`, as every other
+ * bosun listing takes it, and `--json`, its shorthand.
+ */
+export function listOptions(cmd: Command): Command {
+  return cmd.option('--format <format>', 'table or json', 'table').option('--json', 'print JSON (same as --format json)');
+}
+
+/** True when the list flags ask for JSON; INPUT_INVALID for a format other than table or json. */
+export function wantsJson(flags: ListFlags): boolean {
+  if (flags.format !== undefined && flags.format !== 'table' && flags.format !== 'json') {
+    throw new BosunError('INPUT_INVALID', `invalid --format "${flags.format}": want table or json`);
+  }
+  return flags.json === true || flags.format === 'json';
+}
+
 /** Accounts as a table (NAME, CREATED, GRANTS) or JSON without secret hashes. */
 export function printAccounts(accounts: readonly Account[], json: boolean): void {
   if (json) {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { addAccount, parseGrant, removeAccount } from '../../registry/access/accounts.js';
-import { collect, dataOption, printAccounts, showSecret, withStore, type DataFlags } from './accounts-io.js';
+import { collect, dataOption, listOptions, printAccounts, showSecret, wantsJson, withStore, type DataFlags, type ListFlags } from './accounts-io.js';
 
 /** `bosun registry robots add|list|remove`: robot accounts with generated secrets, for CI. */
 export function registerRegistryRobots(registry: Command): void {
@@ -13,9 +13,11 @@ export function registerRegistryRobots(registry: Command): void {
       const added = await withStore(flags, true, (s) => addAccount(s, { kind: 'robot', name, grants, ...(flags.description !== undefined ? { description: flags.description } : {}) }));
       showSecret(`added robot ${added.name}`, added.secret);
     });
-  dataOption(robots.command('list').description('list robots and their grants'))
-    .option('--json', 'print JSON')
-    .action(async (flags: DataFlags & { json?: boolean }) => printAccounts(await withStore(flags, false, (s) => s.listAccounts('robot')), flags.json === true));
+  listOptions(dataOption(robots.command('list').description('list robots and their grants')))
+    .action(async (flags: DataFlags & ListFlags) => {
+      const json = wantsJson(flags);
+      printAccounts(await withStore(flags, false, (s) => s.listAccounts('robot')), json);
+    });
   dataOption(robots.command('remove <name>').description('remove a robot (its tokens stop working when they expire)')).action(async (name: string, flags: DataFlags) => {
     showSecret(`removed robot ${await withStore(flags, false, (s) => removeAccount(s, 'robot', name))}`, undefined);
   });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { addAccount, grantAccess, parseGrant, removeAccount, revokeAccess, setPassword } from '../../registry/access/accounts.js';
-import { collect, dataOption, printAccounts, readPasswordStdin, showSecret, withStore, type DataFlags } from './accounts-io.js';
+import { collect, dataOption, listOptions, printAccounts, readPasswordStdin, showSecret, wantsJson, withStore, type DataFlags, type ListFlags } from './accounts-io.js';
 
 /**
  * `bosun registry users add|list|remove|passwd|grant|revoke`: manage user accounts in a data
@@ -17,9 +17,11 @@ export function registerRegistryUsers(registry: Command): void {
       const added = await withStore(flags, true, (s) => addAccount(s, { kind: 'user', name, grants, ...(password !== undefined ? { password } : {}) }));
       showSecret(`added user ${added.name}`, added.secret);
     });
-  dataOption(users.command('list').description('list users and their grants'))
-    .option('--json', 'print JSON')
-    .action(async (flags: DataFlags & { json?: boolean }) => printAccounts(await withStore(flags, false, (s) => s.listAccounts('user')), flags.json === true));
+  listOptions(dataOption(users.command('list').description('list users and their grants')))
+    .action(async (flags: DataFlags & ListFlags) => {
+      const json = wantsJson(flags);
+      printAccounts(await withStore(flags, false, (s) => s.listAccounts('user')), json);
+    });
   dataOption(users.command('remove <name>').description('remove a user and its grants')).action(async (name: string, flags: DataFlags) => {
     showSecret(`removed user ${await withStore(flags, false, (s) => removeAccount(s, 'user', name))}`, undefined);
   });

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 
-const duration = z.string().refine((s) => parseDuration(s) !== undefined, { message: 'want a duration such as 90s, 30m, 1h or 7d' });
+// YAML reads a bare `0` (documented as a duration) as a number; it is accepted as '0'.
+const duration = z.preprocess(
+  (v) => (v === 0 ? '0' : v),
+  z.string().refine((s) => parseDuration(s) !== undefined, { message: 'want a duration such as 90s, 30m, 1h or 7d' }),
+);
 const count = z.number().int().nonnegative();
 
 /** registry.yaml `gc:`: scheduled online garbage collection (off unless `every` is set). */
