@@ -3,6 +3,7 @@ import { BosunError } from '../errors.js';
 import { bosunVersion } from '../version.js';
 import { severityLevels, type SeverityLevel } from '../vuln/match/finding.js';
 import { defaultDbDir, openDatabase, type SqliteAdvisorySource } from '../vuln/db/index.js';
+import { Progress } from './progress.js';
 import { pkgTypeClasses, type PkgTypeClass } from '../vuln/scan/filter.js';
 import type { ScanMetadata } from '../vuln/scan/report.js';
 import { runScan, type ScanTarget } from '../vuln/scan/run.js';
@@ -74,12 +75,19 @@ function parseExitCode(raw: string): number {
  * --offline: then a missing one is VULN_DB_MISSING and a stale one is used with a warning.
  */
 export async function openAdvisories(flags: Pick<ScanFlags, 'dbDir' | 'dbRepository' | 'skipDbUpdate' | 'offline' | 'quiet'>): Promise<{ source: SqliteAdvisorySource; db: ScanMetadata['db'] }> {
+  // A first scan downloads every ecosystem's archive: show it as `bosun db update` does. It is
+  // not under --timeout, which bounds the scan: a slow first download must not be thrown away.
+  const progress = new Progress('advisories', process.stderr, { quiet: flags.quiet ?? false, unit: 'archives' });
   const opened = await openDatabase({
     dir: flags.dbDir,
     ...(flags.skipDbUpdate ? { skipUpdate: true } : {}),
     ...(flags.offline ? { offline: true } : {}),
-    ...(flags.dbRepository !== undefined ? { update: { repository: flags.dbRepository } } : {}),
+    update: {
+      ...(flags.dbRepository !== undefined ? { repository: flags.dbRepository } : {}),
+      track: (size) => progress.track(size),
+    },
   });
+  if (opened.updated) progress.finish();
   for (const w of opened.warnings) process.stderr.write(`bosun: warning: ${w.code}: ${w.message}\n`);
   return { source: opened.source, db: { kind: 'sqlite', location: flags.dbDir } };
 }

@@ -2,15 +2,18 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DbStatus, UpdateReport } from '../../src/vuln/db/index.js';
 import { DEFAULT_ECOSYSTEMS } from '../../src/vuln/db/update.js';
 import { osvDir, readSource, startMirror, zipSource, type Mirror } from '../vuln/db/helpers.js';
-import { runBosun, type Run } from '../helpers/bosun-cli.js';
+import { bosunBin, runBosun, type Run } from '../helpers/bosun-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const bosun = (args: string[]): Promise<Run> => runBosun(args);
+const run = promisify(execFile);
 
 let tmpDir: string;
 let mirror: Mirror;
@@ -84,6 +87,25 @@ test('a scan with no database builds it from --db-repository first', async () =>
     assert.equal(r.status, 0, r.stderr);
     const status = JSON.parse((await bosun(['db', 'status', '--db-dir', db, '--format', 'json'])).stdout) as DbStatus;
     assert.deepEqual(status.sources.map((s) => s.name).sort(), [...DEFAULT_ECOSYSTEMS].sort());
+  } finally {
+    await own.close();
+  }
+});
+
+test('a scan that builds its database shows the download progress on a terminal, and not with --quiet', async () => {
+  const own = await startMirror();
+  try {
+    const npmZip = await readFile(join(tmpDir, 'npm.zip'));
+    for (const eco of DEFAULT_ECOSYSTEMS) own.archives.set(eco, npmZip);
+    const scanInTerminal = async (name: string, extra: string[]): Promise<string> => {
+      const args = [bosunBin, 'fs', await tempDir('cli-db-tty-src'), '--db-dir', join(tmpDir, name), '--db-repository', own.url, ...extra];
+      // util-linux `script` runs the command on a pseudo-terminal: the bar draws only on a TTY
+      const command = [process.execPath, ...args].map((a) => `'${a}'`).join(' ');
+      const { stdout } = await run('script', ['-qec', command, '/dev/null'], { env: { ...process.env, CI: '' } });
+      return stdout;
+    };
+    assert.match(await scanInTerminal('tty-db', []), /advisories/);
+    assert.doesNotMatch(await scanInTerminal('tty-db-quiet', ['--quiet']), /advisories/);
   } finally {
     await own.close();
   }
