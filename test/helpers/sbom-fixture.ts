@@ -127,16 +127,13 @@ export function syntheticDebianTree(): string {
   });
 }
 
-/**
- * bookworm's libexpat1 2.5.0-1+deb12u1 and liblzma5 5.4.1-1 as shipped: the scan tests'
- * packages, whose expected findings are worked out from the records' ranges in
- * test/cli/scan-commands.test.ts.
- */
-export const bookwormExpatXzStatus = `Package: libexpat1
+/** A dpkg status file of bookworm's libexpat1 at `expatVersion` and liblzma5 5.4.1-1, as shipped. */
+export function bookwormExpatXzStatusWith(expatVersion: string): string {
+  return `Package: libexpat1
 Status: install ok installed
 Architecture: amd64
 Source: expat
-Version: 2.5.0-1+deb12u1
+Version: ${expatVersion}
 Description: XML parsing C library - runtime library
 
 Package: liblzma5
@@ -146,3 +143,10 @@ Source: xz-utils
 Version: 5.4.1-1
 Description: XZ-format compression library
 `;
+}
+
+/**
+ * libexpat1 2.5.0-1+deb12u1 and liblzma5 5.4.1-1: the scan tests' packages, whose expected
+ * findings are worked out from the records' ranges in test/cli/scan-commands.test.ts.
+ */
+export const bookwormExpatXzStatus = bookwormExpatXzStatusWith('2.5.0-1+deb12u1');

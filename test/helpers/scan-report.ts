@@ -10,22 +10,10 @@ import type { ScanReport } from '../../src/vuln/scan/report.js';
 import { scanSbom } from '../../src/vuln/scan/scan.js';
 import { dirTree } from './dir-tree.js';
 import { advisory, compareForTests, sourceOf } from './memory-advisories.js';
-import { debianOsRelease, writeTree } from './sbom-fixture.js';
+import { bookwormExpatXzStatusWith, debianOsRelease, writeTree } from './sbom-fixture.js';
 
-const status = `Package: libexpat1
-Status: install ok installed
-Architecture: amd64
-Source: expat
-Version: 2.5.0-1+deb12u3
-Description: XML parsing C library - runtime library
-
-Package: liblzma5
-Status: install ok installed
-Architecture: amd64
-Source: xz-utils
-Version: 5.4.1-1
-Description: XZ-format compression library
-`;
+// a later bookworm security update of expat than the SBOM fixture's
+const status = bookwormExpatXzStatusWith('2.5.0-1+deb12u3');
 
 const layer = 'sha256:3f1e4f5a8a32c0e2b9b0d3d6d2c1a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4' as const;
 
