@@ -28,12 +28,11 @@ export interface Affected {
   ecosystem: string;
   /** The package name as the ecosystem spells it (normalisation is the matcher's job). */
   name: string;
-  purl?: string;
   ranges: AffectedRange[];
   /** Explicitly listed affected versions. */
   versions: string[];
   severity: Severity[];
-  /** `ecosystem_specific` / `database_specific`, kept for urgency, statuses and imports. */
+  /** `ecosystem_specific` / `database_specific`: only the keys the matcher reads (osv.ts, `specificKeys`). */
   ecosystemSpecific?: Record<string, unknown>;
   databaseSpecific?: Record<string, unknown>;
 }

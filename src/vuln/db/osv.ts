@@ -110,8 +110,23 @@ function toAdvisory(r: OsvRecord): Advisory {
   if (r.published !== undefined) a.published = r.published;
   if (r.withdrawn !== undefined) a.withdrawn = r.withdrawn;
   if (r.summary !== undefined) a.summary = r.summary;
-  if (r.database_specific !== undefined) a.databaseSpecific = r.database_specific;
+  const specific = pickSpecific(r.database_specific);
+  if (specific) a.databaseSpecific = specific;
   return a;
+}
+
+/**
+ * The `*_specific` keys the matcher reads: a distribution's `status`/`state` and `urgency`, and a
+ * `severity` label (GHSA). The rest (Go's symbol lists, review metadata) is dropped at the edge:
+ * every stored byte is decoded again on every scan, and the database holds millions of them.
+ */
+const specificKeys = ['severity', 'state', 'status', 'urgency'] as const;
+
+function pickSpecific(raw: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (raw === undefined) return undefined;
+  let out: Record<string, unknown> | undefined;
+  for (const k of specificKeys) if (raw[k] !== undefined) (out ??= {})[k] = raw[k];
+  return out;
 }
 
 function toSeverity(s: Array<{ type: string; score: string }> | undefined): Severity[] {
@@ -127,9 +142,10 @@ function toAffected(x: OsvAffected): Affected[] {
     versions: x.versions ?? [],
     severity: toSeverity(x.severity),
   };
-  if (x.package.purl !== undefined) out.purl = x.package.purl;
-  if (x.ecosystem_specific !== undefined) out.ecosystemSpecific = x.ecosystem_specific;
-  if (x.database_specific !== undefined) out.databaseSpecific = x.database_specific;
+  const ecosystemSpecific = pickSpecific(x.ecosystem_specific);
+  const databaseSpecific = pickSpecific(x.database_specific);
+  if (ecosystemSpecific) out.ecosystemSpecific = ecosystemSpecific;
+  if (databaseSpecific) out.databaseSpecific = databaseSpecific;
   return [out];
 }
 

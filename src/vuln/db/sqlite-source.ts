@@ -8,9 +8,6 @@ import type { Advisory, AdvisoryQuery, AdvisorySource } from '../advisory.js';
 import { normalizeName, normalizeRelease } from './ecosystem.js';
 import { assertSchema } from './schema.js';
 
-/** Decoded records kept in memory; past this the cache starts over (records are immutable). */
-const CACHE_ENTRIES = 50_000;
-
 /** Queries per lookup statement: bounds the JSON parameter and the rows held at once. */
 const QUERIES_PER_STATEMENT = 2_000;
 
@@ -29,17 +26,17 @@ const QUERIES_PER_STATEMENT = 2_000;
 export class SqliteAdvisorySource implements AdvisorySource {
   private readonly lookup: Statement;
   private readonly bodies: Statement;
-  private readonly cache = new Map<number, Advisory>();
 
   private constructor(readonly db: Database, readonly file: string) {
     // A whole batch of queries per statement, passed as one JSON array: SQLite walks the affected
     // b-tree for each in C, where one statement per package cost a native round trip each (2.5×
-    // slower on bench/match). Each query reads its release and release '' (records for every release).
+    // slower on bench/match). Each query reads its release and release '' (records for every
+    // release); DISTINCT returns a record indexed under both once.
     this.lookup = db
-      .prepare(`SELECT q.key, a.advisory FROM json_each(?) q JOIN affected a
+      .prepare(`SELECT DISTINCT q.key, a.advisory FROM json_each(?) q JOIN affected a
         ON a.ecosystem = q.value->>0 AND a.release IN (q.value->>1, '') AND a.name = q.value->>2 AND a.withdrawn = 0`)
       .raw();
-    // then the bodies of the records not decoded yet, also in one statement
+    // then the bodies of the records found, also in one statement
     this.bodies = db.prepare('SELECT rowid, body FROM advisories WHERE rowid IN (SELECT value FROM json_each(?))').raw();
   }
 
@@ -101,23 +98,13 @@ export class SqliteAdvisorySource implements AdvisorySource {
   private lookupChunk(queries: readonly AdvisoryQuery[]): Advisory[][] {
     const keys = queries.map((q) => [q.ecosystem, normalizeRelease(q.ecosystem, q.release), normalizeName(q.ecosystem, q.name)]);
     const rows = this.lookup.all(JSON.stringify(keys)) as Array<[number, number]>;
-    // decoded for this chunk: the shared cache may start over in the middle of it
     const decoded = new Map<number, Advisory>();
-    const missing = new Set<number>();
-    for (const [, rowid] of rows) {
-      const cached = this.cache.get(rowid);
-      if (cached) decoded.set(rowid, cached);
-      else missing.add(rowid);
-    }
-    if (missing.size > 0) {
-      for (const [rowid, body] of this.bodies.all(JSON.stringify([...missing])) as Array<[number, string]>) decoded.set(rowid, this.decode(rowid, body));
+    if (rows.length > 0) {
+      const rowids = JSON.stringify([...new Set(rows.map((r) => r[1]))]);
+      for (const [rowid, body] of this.bodies.all(rowids) as Array<[number, string]>) decoded.set(rowid, JSON.parse(body) as Advisory);
     }
     const out: Advisory[][] = queries.map(() => []);
-    const seen = queries.map(() => new Set<number>());
     for (const [key, rowid] of rows) {
-      // a record indexed under both the release and '' comes back twice
-      if (seen[key]!.has(rowid)) continue;
-      seen[key]!.add(rowid);
       const advisory = decoded.get(rowid);
       if (!advisory) throw new BosunError('VULN_DB_CORRUPT', `vulnerability database "${this.file}" indexes record ${rowid}, which it does not hold`);
       out[key]!.push(advisory);
@@ -145,21 +132,11 @@ export class SqliteAdvisorySource implements AdvisorySource {
 
   /** The stored record `id`, withdrawn or not, or undefined. */
   get(id: string): Advisory | undefined {
-    const row = this.db.prepare('SELECT rowid, body FROM advisories WHERE id = ?').raw().get(id) as [number, string] | undefined;
-    return row ? this.decode(row[0], row[1]) : undefined;
+    const body = this.db.prepare('SELECT body FROM advisories WHERE id = ?').pluck().get(id) as string | undefined;
+    return body === undefined ? undefined : (JSON.parse(body) as Advisory);
   }
 
   close(): void {
-    this.cache.clear();
     this.db.close();
-  }
-
-  private decode(rowid: number, body: string): Advisory {
-    let a = this.cache.get(rowid);
-    if (a) return a;
-    a = JSON.parse(body) as Advisory;
-    if (this.cache.size >= CACHE_ENTRIES) this.cache.clear();
-    this.cache.set(rowid, a);
-    return a;
   }
 }

@@ -53,8 +53,12 @@ export function vendorStatus(specific: Record<string, unknown>): FindingStatus |
   return undefined;
 }
 
-function specificOf(a: Affected): Record<string, unknown> {
-  return { ...(a.databaseSpecific ?? {}), ...(a.ecosystemSpecific ?? {}) };
+const noSpecific: Readonly<Record<string, unknown>> = Object.freeze({});
+
+/** `ecosystem_specific` over `database_specific`; a new object only when the entry has both. */
+function specificOf(a: Affected): Readonly<Record<string, unknown>> {
+  if (!a.databaseSpecific) return a.ecosystemSpecific ?? noSpecific;
+  return a.ecosystemSpecific ? { ...a.databaseSpecific, ...a.ecosystemSpecific } : a.databaseSpecific;
 }
 
 interface PackageMatchContext {
@@ -106,6 +110,28 @@ function hitsFor(p: Package, advisories: readonly Advisory[], ctx: PackageMatchC
   return hits;
 }
 
+/**
+ * The findings of one package over its queries' answers. A later query (an rpm's binary name)
+ * adds only vulnerabilities the earlier ones missed.
+ */
+function packageFindings(p: Package, plan: LookupPlan['perPackage'][number], answers: readonly Advisory[][], ctx: Omit<PackageMatchContext, 'query'>): Finding[] {
+  if (plan.length === 1) {
+    const { query, answer } = plan[0]!;
+    return mergeHits(p, query, hitsFor(p, answers[answer]!, { ...ctx, query }), ctx.compareFor);
+  }
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const { query, answer } of plan) {
+    for (const finding of mergeHits(p, query, hitsFor(p, answers[answer]!, { ...ctx, query }), ctx.compareFor)) {
+      const ids = [finding.id, ...finding.aliases];
+      if (ids.some((id) => seen.has(id))) continue;
+      for (const id of ids) seen.add(id);
+      out.push(finding);
+    }
+  }
+  return out;
+}
+
 function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new BosunError('ABORTED', 'matching was cancelled', { cause: signal.reason });
 }
@@ -120,6 +146,14 @@ function osNotes(sbom: Sbom, os: ReturnType<typeof osEcosystem>, now: Date): Mat
   const eol = pastEndOfLife(os.ecosystem, os.release, now);
   return eol ? [{ level: 'warning', kind: 'eol', message: `${os.ecosystem} ${os.release} reached end of life on ${eol}; it gets no more security fixes, so findings are incomplete` }] : [];
 }
+
+/**
+ * Packages per `forPackages` call. Small on purpose: a batch's advisory records are garbage once
+ * its findings are built, and records that die young cost the garbage collector nothing, while a
+ * whole SBOM's records (tens of MB decoded) outlive several scavenges and get copied into the old
+ * generation. 100 took bench/match's cold SQLite match from 1.2 s to about 0.9 s.
+ */
+const PACKAGES_PER_LOOKUP = 100;
 
 interface LookupPlan {
   /** Distinct lookups, asked of the source in one call. */
@@ -155,23 +189,16 @@ export async function match(sbom: Sbom, source: AdvisorySource, opts: MatchOptio
   const sorted: SortedEventsCache = new WeakMap();
   const os = osEcosystem(sbom.os);
   const notes = osNotes(sbom, os, opts.now ?? new Date());
-  const lookups = planLookups(sbom.packages, os);
-  const answers = await source.forPackages(lookups.queries, opts.signal);
   const findings: Finding[] = [];
-  sbom.packages.forEach((p, i) => {
-    checkAborted(opts.signal);
-    const seen = new Set<string>();
-    for (const { query, answer } of lookups.perPackage[i]!) {
-      const hits = hitsFor(p, answers[answer]!, { query, compareFor, sorted, notes });
-      // A later query (an rpm's binary name) adds only vulnerabilities the earlier ones missed.
-      for (const finding of mergeHits(p, query, hits, compareFor)) {
-        const ids = [finding.id, ...finding.aliases];
-        if (ids.some((id) => seen.has(id))) continue;
-        for (const id of ids) seen.add(id);
-        findings.push(finding);
-      }
-    }
-  });
+  for (let start = 0; start < sbom.packages.length; start += PACKAGES_PER_LOOKUP) {
+    const packages = sbom.packages.slice(start, start + PACKAGES_PER_LOOKUP);
+    const lookups = planLookups(packages, os);
+    const answers = await source.forPackages(lookups.queries, opts.signal);
+    packages.forEach((p, i) => {
+      checkAborted(opts.signal);
+      findings.push(...packageFindings(p, lookups.perPackage[i]!, answers, { compareFor, sorted, notes }));
+    });
+  }
   findings.sort((a, b) => byCodeUnit(a.package.name, b.package.name) || byCodeUnit(a.package.version, b.package.version) || byCodeUnit(a.id, b.id));
   return { findings, notes };
 }

@@ -15,7 +15,7 @@ export interface Hit {
   affected: Affected;
   fixedVersions: string[];
   status: FindingStatus;
-  specific: Record<string, unknown>;
+  specific: Readonly<Record<string, unknown>>;
   isOsPackage: boolean;
 }
 
@@ -51,10 +51,24 @@ function groupHits(hits: readonly Hit[]): Hit[][] {
   return [...groups.values()];
 }
 
-/** The id shown first: the lowest CVE id, else the lowest GHSA id, else the lowest record id. */
-function primaryId(ids: readonly string[], recordIds: readonly string[]): string {
-  const sorted = [...ids].sort();
-  return sorted.find((id) => id.startsWith('CVE-')) ?? sorted.find((id) => id.startsWith('GHSA-')) ?? [...recordIds].sort()[0]!;
+/**
+ * The distinct values in code-unit order. A list of one is returned as it is: nearly every finding
+ * comes from one record, and sorting allocates even for one element (bench/match).
+ */
+function uniqueSorted(values: string[]): string[] {
+  return values.length < 2 ? values : [...new Set(values)].sort(byCodeUnit);
+}
+
+/** The lowest id starting with `prefix`, or undefined. */
+function lowestWithPrefix(ids: readonly string[], prefix: string): string | undefined {
+  let best: string | undefined;
+  for (const id of ids) if (id.startsWith(prefix) && (best === undefined || id < best)) best = id;
+  return best;
+}
+
+/** The id shown first: the lowest CVE id, else the lowest GHSA id, else the lowest record id (sorted). */
+function primaryId(ids: readonly string[], sortedRecordIds: readonly string[]): string {
+  return lowestWithPrefix(ids, 'CVE-') ?? lowestWithPrefix(ids, 'GHSA-') ?? sortedRecordIds[0]!;
 }
 
 const statusRank: Record<FindingStatus, number> = { fixed: 3, will_not_fix: 2, end_of_life: 1, affected: 0 };
@@ -65,7 +79,12 @@ const statusRank: Record<FindingStatus, number> = { fixed: 3, will_not_fix: 2, e
  * version is kept.
  */
 function mergeStatus(group: readonly Hit[], compare: Compare): Pick<Finding, 'status' | 'fixedVersion' | 'fixedVersions'> {
-  const status = group.map((h) => h.status).sort((a, b) => statusRank[b] - statusRank[a])[0]!;
+  if (group.length === 1) {
+    const [only] = group as [Hit];
+    return { status: only.status, fixedVersions: only.fixedVersions, ...(only.fixedVersions[0] !== undefined ? { fixedVersion: only.fixedVersions[0] } : {}) };
+  }
+  let status = group[0]!.status;
+  for (const h of group) if (statusRank[h.status] > statusRank[status]) status = h.status;
   const lowest = group.flatMap((h) => (h.fixedVersions[0] !== undefined ? [h.fixedVersions[0]] : []));
   const all = [...new Set(group.flatMap((h) => h.fixedVersions))].sort(compare);
   const fixedVersion = lowest.sort(compare).at(-1);
@@ -79,26 +98,34 @@ function findingPackage(p: Package, q: PackageQuery): FindingPackage {
   };
 }
 
-function firstString(values: ReadonlyArray<string | undefined>): string | undefined {
-  return values.find((v) => v !== undefined && v !== '');
+/** The lowest (or, with `highest`, the highest) non-empty value in code-unit order. */
+function extremeString(values: ReadonlyArray<string | undefined>, highest = false): string | undefined {
+  let best: string | undefined;
+  for (const v of values) if (v && (best === undefined || (highest ? v > best : v < best))) best = v;
+  return best;
+}
+
+function referencesOf(records: readonly Hit[]): string[] {
+  const urls = records.flatMap((h) => h.advisory.references.map((r) => r.url));
+  return records.length === 1 && urls.length < 2 ? urls : [...new Set(urls)];
 }
 
 /** Turns the hits of one package into one finding per vulnerability, sorted by id. */
 export function mergeHits(p: Package, q: PackageQuery, hits: readonly Hit[], compareFor: (ecosystem: string) => Compare): Finding[] {
-  return groupHits(hits).map((group) => {
-    const records = [...group].sort((a, b) => byCodeUnit(a.advisory.id, b.advisory.id));
-    const recordIds = [...new Set(records.map((h) => h.advisory.id))];
-    const ids = [...new Set(records.flatMap((h) => idsOf(h.advisory)))];
+  const findings = groupHits(hits).map((group): Finding => {
+    const records = group.length === 1 ? group : [...group].sort((a, b) => byCodeUnit(a.advisory.id, b.advisory.id));
+    const recordIds = uniqueSorted(records.map((h) => h.advisory.id));
+    const ids = records.length === 1 ? idsOf(records[0]!.advisory) : [...new Set(records.flatMap((h) => idsOf(h.advisory)))];
     const id = primaryId(ids, recordIds);
     const ecosystem = records[0]!.affected.ecosystem;
     const rated = records.map((h) => ({ advisory: h.advisory, severities: h.affected.severity, specific: h.specific, isOsPackage: h.isOsPackage }));
     const cvss = cvssScores(rated);
-    const title = firstString(records.map((h) => h.advisory.summary));
-    const published = firstString(records.map((h) => h.advisory.published).sort());
-    const modified = firstString(records.map((h) => h.advisory.modified).sort().reverse());
+    const title = records.find((h) => h.advisory.summary)?.advisory.summary;
+    const published = extremeString(records.map((h) => h.advisory.published));
+    const modified = extremeString(records.map((h) => h.advisory.modified), true);
     return {
       id,
-      aliases: ids.filter((x) => x !== id).sort(),
+      aliases: uniqueSorted(ids.filter((x) => x !== id)),
       advisories: recordIds,
       package: findingPackage(p, q),
       ecosystem,
@@ -107,9 +134,10 @@ export function mergeHits(p: Package, q: PackageQuery, hits: readonly Hit[], com
       severity: rateSeverity(rated, cvss),
       cvss,
       ...(title ? { title } : {}),
-      references: [...new Set(records.flatMap((h) => h.advisory.references.map((r) => r.url)))],
+      references: referencesOf(records),
       ...(published ? { published } : {}),
       ...(modified ? { modified } : {}),
     };
-  }).sort((a, b) => byCodeUnit(a.id, b.id));
+  });
+  return findings.length < 2 ? findings : findings.sort((a, b) => byCodeUnit(a.id, b.id));
 }

@@ -52,7 +52,12 @@ function compareEventVersions(a: string, b: string, compare: Compare): number {
  * fixed < limit.
  */
 export function sortEvents(events: readonly RangeEvent[], compare: Compare): Event[] {
-  return events.map(toEvent).sort((x, y) => compareEventVersions(x.version, y.version, compare) || tieRank[x.kind] - tieRank[y.kind]);
+  const order = (x: Event, y: Event): number => compareEventVersions(x.version, y.version, compare) || tieRank[x.kind] - tieRank[y.kind];
+  const out = events.map(toEvent);
+  // records nearly always list their events in order already; checking costs no allocation, where
+  // sort() copies the array even then (bench/match)
+  for (let i = 1; i < out.length; i++) if (order(out[i - 1]!, out[i]!) > 0) return out.sort(order);
+  return out;
 }
 
 /** spec: osv-schema "Evaluation", `BeforeLimits`: no limit events means an implicit "*". */
@@ -80,11 +85,13 @@ export function isInRange(version: string, range: AffectedRange, compare: Compar
   return isVulnerable;
 }
 
-function fixesAbove(version: string, range: AffectedRange, compare: Compare): string[] {
-  return range.events.flatMap((e) => ('fixed' in e && compare(e.fixed, version) > 0 ? [e.fixed] : []));
+/** Appends the `fixed` versions of `range` above `version` to `out`. */
+function collectFixesAbove(version: string, range: AffectedRange, compare: Compare, out: string[]): void {
+  for (const e of range.events) if ('fixed' in e && compare(e.fixed, version) > 0) out.push(e.fixed);
 }
 
-function sortUnique(versions: readonly string[], compare: Compare): string[] {
+function sortUnique(versions: string[], compare: Compare): string[] {
+  if (versions.length < 2) return versions;
   const sorted = [...new Set(versions)].sort(compare);
   return sorted.filter((v, i) => i === 0 || compare(sorted[i - 1]!, v) !== 0);
 }
@@ -96,11 +103,17 @@ function sortUnique(versions: readonly string[], compare: Compare): string[] {
  * versions offered are those above the installed version in the ranges that affect it.
  */
 export function evaluate(version: string, affected: Pick<Affected, 'ranges' | 'versions'>, compare: Compare, cache?: SortedEventsCache): RangeVerdict {
-  const ranges = affected.ranges.filter((r) => r.type !== 'GIT');
-  const hitRanges = ranges.filter((r) => isInRange(version, r, compare, cache));
-  const isListed = affected.versions.includes(version);
-  if (!isListed && hitRanges.length === 0) return { isAffected: false, fixedVersions: [] };
-  // a version matched only by the list still takes the fixes its ranges name above it
-  const fixSources = hitRanges.length > 0 ? hitRanges : ranges;
-  return { isAffected: true, fixedVersions: sortUnique(fixSources.flatMap((r) => fixesAbove(version, r, compare)), compare) };
+  const fixes: string[] = [];
+  let isInAnyRange = false;
+  for (const r of affected.ranges) {
+    if (!isInRange(version, r, compare, cache)) continue;
+    isInAnyRange = true;
+    collectFixesAbove(version, r, compare, fixes);
+  }
+  if (!isInAnyRange) {
+    if (!affected.versions.includes(version)) return { isAffected: false, fixedVersions: [] };
+    // a version matched only by the list still takes the fixes its ranges name above it
+    for (const r of affected.ranges) if (r.type !== 'GIT') collectFixesAbove(version, r, compare, fixes);
+  }
+  return { isAffected: true, fixedVersions: sortUnique(fixes, compare) };
 }

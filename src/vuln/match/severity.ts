@@ -80,7 +80,7 @@ export function cvssScores(records: ReadonlyArray<{ advisory: Advisory; severiti
 }
 
 /** A distribution's own rating: severity type `Ubuntu`, or an `urgency`/`severity` string in the affected entry's specifics. */
-function vendorRating(rec: { advisory: Advisory; severities: readonly Severity[]; specific: Record<string, unknown> }): SeverityRating | undefined {
+function vendorRating(rec: { advisory: Advisory; severities: readonly Severity[]; specific: Readonly<Record<string, unknown>> }): SeverityRating | undefined {
   const ubuntu = [...rec.severities, ...rec.advisory.severity].find((s) => s.type === 'Ubuntu');
   const raw = ubuntu?.score ?? rec.specific.urgency ?? rec.specific.severity;
   if (typeof raw !== 'string') return undefined;
@@ -95,7 +95,7 @@ export interface RatedRecord {
   advisory: Advisory;
   severities: readonly Severity[];
   /** `ecosystem_specific` merged over `database_specific` of the matched affected entry. */
-  specific: Record<string, unknown>;
+  specific: Readonly<Record<string, unknown>>;
   isOsPackage: boolean;
 }
 
@@ -111,10 +111,13 @@ export function rateSeverity(records: readonly RatedRecord[], scores: readonly C
     const v = r.isOsPackage ? vendorRating(r) : undefined;
     if (v) return v;
   }
-  for (const version of cvssPreference) {
-    const best = scores.filter((s) => s.version === version).sort((a, b) => b.score - a.score)[0];
-    if (best) return { level: levelForScore(best.score, version), score: best.score, source: 'cvss', advisory: best.advisory, type: `CVSS_V${version[0]}` };
+  // the preferred version, then the highest score within it (the first such vector on ties)
+  let best: CvssScore | undefined;
+  for (const s of scores) {
+    const rank = cvssPreference.indexOf(s.version) - (best ? cvssPreference.indexOf(best.version) : Infinity);
+    if (rank < 0 || (rank === 0 && s.score > best!.score)) best = s;
   }
+  if (best) return { level: levelForScore(best.score, best.version), score: best.score, source: 'cvss', advisory: best.advisory, type: `CVSS_V${best.version[0]}` };
   for (const r of records) {
     const label = r.advisory.databaseSpecific?.severity;
     const level = typeof label === 'string' ? ghsaLevels[label.toUpperCase()] : undefined;

@@ -51,8 +51,9 @@ export function checkLength(ecosystem: string, version: string): void {
 
 /** Compares two runs of ASCII digits numerically, at any length (leading zeros ignored). */
 export function compareDigits(a: string, b: string): number {
-  const x = a.replace(/^0+/, '');
-  const y = b.replace(/^0+/, '');
+  // the replace only when there is a leading zero: it allocates, and this runs per comparison
+  const x = a.charCodeAt(0) === 48 ? a.replace(/^0+/, '') : a;
+  const y = b.charCodeAt(0) === 48 ? b.replace(/^0+/, '') : b;
   if (x.length !== y.length) return x.length - y.length;
   return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -51,6 +51,23 @@ for (const c of rejected) {
   test(`rejected: ${c.name}`, () => assert.throws(() => decodeOsv(c.raw, 't', small), (e: unknown) => e instanceof BosunError && e.code === c.code));
 }
 
+test('only the *_specific keys the matcher reads are kept; the package purl is not', () => {
+  const a = decodeOsv(JSON.stringify({
+    ...pkg([{ introduced: '0' }], {
+      package: { ecosystem: 'Go', name: 'stdlib', purl: 'pkg:golang/stdlib' },
+      ecosystem_specific: { imports: [{ path: 'net/http', symbols: ['Serve'] }], urgency: 'low' },
+      database_specific: { source: 'https://example.test/x.json', status: 'will_not_fix' },
+    }),
+    database_specific: { severity: 'HIGH', cwe_ids: ['CWE-20'], github_reviewed: true },
+  }), 't');
+  assert.deepEqual(a.databaseSpecific, { severity: 'HIGH' });
+  assert.deepEqual(a.affected[0]?.ecosystemSpecific, { urgency: 'low' });
+  assert.deepEqual(a.affected[0]?.databaseSpecific, { status: 'will_not_fix' });
+  assert.equal('purl' in a.affected[0]!, false);
+  const none = decodeOsv(JSON.stringify(pkg([], { ecosystem_specific: { imports: [] } })), 't');
+  assert.equal('ecosystemSpecific' in none.affected[0]!, false, 'an entry with nothing the matcher reads stores no object');
+});
+
 test('withdrawn records decode with their withdrawn date', () => {
   const a = decodeOsv(JSON.stringify({ ...base, withdrawn: '2024-02-02T00:00:00Z' }), 't');
   assert.equal(a.withdrawn, '2024-02-02T00:00:00Z');

@@ -125,6 +125,19 @@ for (const c of languageCases) {
   test(`language: ${c.name}`, async () => assert.deepEqual(await ids(c.p(), c.records()), c.want));
 }
 
+test('an SBOM spanning several source lookups gets the findings its packages get one by one', async () => {
+  // 350 packages: match() asks the source for a bounded number at a time, and one record's
+  // packages land in different lookups; findings must not depend on where the cuts fall
+  const cases = Array.from({ length: 350 }, (_, i) => languageCases[(i * 7) % languageCases.length]!);
+  const records = [...new Map(languageCases.flatMap((c) => c.records()).map((a) => [a.id, a])).values()];
+  const packages = cases.map((c, i) => ({ ...c.p(), id: `p${i}` }));
+  const whole = await match(sbomOf(...packages), sourceOf(records), { compare });
+  const oneByOne = (await Promise.all(packages.map(async (p) => (await match(sbomOf(p), sourceOf(records), { compare })).findings))).flat();
+  const key = (f: Finding): string => `${f.package.id} ${f.id} ${f.fixedVersion ?? '-'} ${f.status}`;
+  assert.ok(whole.findings.length > 100);
+  assert.deepEqual(whole.findings.map(key).sort(), oneByOne.map(key).sort());
+});
+
 test('withdrawn records never match, even when their ranges do', async () => {
   // PYSEC-2019-144 arrayfire: introduced 0, fixed 3.6.0, withdrawn 2022-09-09
   const withdrawn = advisory('pypa', 'PYSEC-2019-144');
