@@ -17,9 +17,11 @@ const QUERIES_PER_STATEMENT = 2_000;
  *   name, for the query's release and for no release (a record without a release applies to
  *   every release); a query without a release sees only release-less records. Ecosystem names
  *   are OSV's base names; `name` and `release` are normalised here too (idempotent), so raw
- *   names work. Order: by advisory id.
- * - Returned advisories are shared between calls (a decoded-row cache): never mutate them.
- *   They are not frozen because deep-freezing cost more than decoding.
+ *   names work. Order: by advisory id. A record answering several queries of one call is one
+ *   object: never mutate it.
+ * - Records are decoded on every call, never cached: the matcher asks in small batches so that
+ *   decoded records die young (match.ts, `PACKAGES_PER_LOOKUP`); a cache would keep them alive
+ *   into the old generation, which cost more on bench/match than decoding them again.
  * - The file is opened read-only and never written, so an update may replace it at any time;
  *   this instance keeps reading the file it opened until `close()`.
  */
