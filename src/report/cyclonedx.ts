@@ -43,12 +43,20 @@ function ratings(f: ReportFinding): Json[] {
   return [{ ...(f.severity.advisory ? { source: { name: f.severity.advisory } } : {}), severity: cdxSeverity(f.severity.level), method: 'other' }];
 }
 
+// CycloneDX's own `analysis` vocabularies: a CycloneDX VEX document's values pass through as written
+const cdxStates: ReadonlySet<string> = new Set(['resolved', 'resolved_with_pedigree', 'false_positive', 'not_affected']);
+const cdxJustifications: ReadonlySet<string> = new Set([
+  'code_not_present', 'code_not_reachable', 'requires_configuration', 'requires_dependency', 'requires_environment',
+  'protected_by_compiler', 'protected_at_runtime', 'protected_at_perimeter', 'protected_by_mitigating_control',
+]);
+
 function analysis(f: ReportFinding): Json | undefined {
   const s = f.suppression;
   if (!s || s.kind !== 'vex') return undefined;
-  const justification = s.justification ? cdxJustification[s.justification] : undefined;
+  const written = s.documentStatus ?? s.status ?? '';
+  const justification = s.justification && (cdxJustifications.has(s.justification) ? s.justification : cdxJustification[s.justification]);
   return {
-    state: s.status === 'fixed' ? 'resolved' : 'not_affected',
+    state: cdxStates.has(written) ? written : s.status === 'fixed' ? 'resolved' : 'not_affected',
     ...(justification ? { justification } : {}),
     detail: [s.statement, `from ${s.origin}`].filter(Boolean).join('; '),
   };

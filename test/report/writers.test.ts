@@ -89,6 +89,18 @@ test('cyclonedx: a valid CycloneDX 1.6 BOM with vulnerabilities and VEX analysis
   assert.equal(bom.vulnerabilities.find((v) => v.id === 'CVE-2021-44228')?.analysis?.justification, 'code_not_reachable');
 });
 
+test('cyclonedx: a CycloneDX VEX statement\'s own state and justification pass through as written', async () => {
+  const doc = await sampleReport();
+  for (const r of doc.results) {
+    for (const f of r.findings) {
+      if (f.suppression?.kind === 'vex') Object.assign(f.suppression, { documentStatus: 'false_positive', justification: 'requires_configuration' });
+    }
+  }
+  const bom = JSON.parse(await render('cyclonedx', doc)) as { vulnerabilities: Array<{ id: string; analysis?: { state: string; justification?: string } }> };
+  assert.deepEqual(cycloneDxValidator()(bom), []);
+  assert.deepEqual(bom.vulnerabilities.find((v) => v.id === 'CVE-2021-44228')?.analysis, { state: 'false_positive', justification: 'requires_configuration', detail: 'JNDI lookups are disabled; from app.openvex.json' });
+});
+
 test('cosign-vuln: the predicate cosign attest --type vuln expects', async () => {
   const doc = await sampleReport();
   const p = JSON.parse(await render('cosign-vuln', doc)) as Record<string, Record<string, unknown>>;

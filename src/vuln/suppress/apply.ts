@@ -9,6 +9,8 @@ export interface Suppression {
   origin: string;
   /** VEX status (`not_affected`, `fixed`). */
   status?: string;
+  /** The VEX status as the document wrote it, when that differs from `status` (CycloneDX `false_positive`). */
+  documentStatus?: string;
   justification?: string;
   statement?: string;
   expires?: string;
@@ -60,6 +62,7 @@ export function applySuppressions(findings: readonly Finding[], opts: SuppressOp
     if (vex && suppressing.has(vex.status)) {
       return { ...f, suppression: {
         kind: 'vex', origin: vex.origin, status: vex.status,
+        ...(vex.documentStatus !== vex.status ? { documentStatus: vex.documentStatus } : {}),
         ...(vex.justification ? { justification: vex.justification } : {}),
         ...(vex.impactStatement ? { statement: vex.impactStatement } : {}),
       } };

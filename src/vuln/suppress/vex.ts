@@ -16,6 +16,8 @@ export interface VexStatement {
   products: VexProduct[];
   /** OpenVEX statuses; CycloneDX `not_affected`/`false_positive` read as not_affected, `resolved` as fixed. */
   status: 'not_affected' | 'affected' | 'fixed' | 'under_investigation';
+  /** The status as the document wrote it (CycloneDX `false_positive`, `resolved_with_pedigree`…), kept for reports. */
+  documentStatus: string;
   justification?: string;
   impactStatement?: string;
   /** Newer statements about the same vulnerability and product win (OpenVEX §"Statement precedence"). */
@@ -76,7 +78,7 @@ function fromOpenVex(doc: z.infer<typeof openVex>, origin: string): VexStatement
     return {
       vulnerability: name, aliases: 'aliases' in v ? (v.aliases ?? []) : [],
       products: (s.products ?? []).flatMap((p) => productId(p) ?? []),
-      status: s.status, format: 'openvex' as const, origin,
+      status: s.status, documentStatus: s.status, format: 'openvex' as const, origin,
       ...(s.justification ? { justification: s.justification } : {}),
       ...(s.impact_statement ? { impactStatement: s.impact_statement } : {}),
       ...(timestamp ? { timestamp } : {}),
@@ -95,12 +97,13 @@ function fromCycloneDx(doc: z.infer<typeof cdxVex>, origin: string): VexStatemen
     if (c['bom-ref'] && c.purl) refs.set(c['bom-ref'], c.purl);
   }
   return (doc.vulnerabilities ?? []).flatMap((v) => {
-    const status = cdxStatus[v.analysis?.state ?? ''];
+    const state = v.analysis?.state ?? '';
+    const status = cdxStatus[state];
     if (!status) return [];
     return [{
       vulnerability: v.id, aliases: (v.references ?? []).map((r) => r.id),
       products: (v.affects ?? []).map((a) => ({ id: refs.get(a.ref) ?? a.ref, subcomponents: [] })),
-      status, format: 'cyclonedx' as const, origin,
+      status, documentStatus: state, format: 'cyclonedx' as const, origin,
       ...(v.analysis?.justification ? { justification: v.analysis.justification } : {}),
       ...(v.analysis?.detail ? { impactStatement: v.analysis.detail } : {}),
       ...(v.updated ? { timestamp: v.updated } : {}),

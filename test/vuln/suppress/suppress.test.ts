@@ -110,6 +110,15 @@ test('CycloneDX VEX: analysis state not_affected on a bom-ref resolving to the p
   assert.deepEqual(s, { kind: 'vex', origin: 'bom.json', status: 'not_affected', justification: 'code_not_reachable', statement: 'trim unused' });
 });
 
+test('CycloneDX VEX: false_positive suppresses as not_affected and keeps the state the document wrote', () => {
+  const doc = JSON.stringify({
+    bomFormat: 'CycloneDX', specVersion: '1.6', version: 1,
+    vulnerabilities: [{ id: 'CVE-2020-28500', analysis: { state: 'false_positive' }, affects: [{ ref: 'pkg:npm/lodash@4.17.15' }] }],
+  });
+  const s = applySuppressions([finding()], { vex: parseVex(doc, 'bom.json') })[0]!.suppression;
+  assert.deepEqual(s, { kind: 'vex', origin: 'bom.json', status: 'not_affected', documentStatus: 'false_positive' });
+});
+
 for (const bad of ['not json', '{"hello":1}', JSON.stringify({ '@context': 'https://openvex.dev/ns/v0.2.0', statements: [{ status: 'maybe' }] })]) {
   test(`VEX rejects ${bad.slice(0, 30)}`, () => assert.throws(() => parseVex(bad, 'x'), (e) => isBosunError(e, 'VULN_VEX_INVALID')));
 }
