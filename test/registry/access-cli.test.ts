@@ -29,7 +29,7 @@ test('users add (password on stdin), robots add (secret shown once), grant, list
     ['alice', 'user', [{ pattern: 'ops/*', actions: ['delete'] }, { pattern: 'team/**', actions: ['pull', 'push'] }], undefined],
   ]);
   const robots = await bosun(['robots', 'list', '--data', data]);
-  assert.match(robots.stdout, /^NAME +CREATED +GRANTS\nrobot\$ci +\d{4}-\d\d-\d\dT[\d:]+Z +team\/\*\*=push\n$/);
+  assert.match(robots.stdout, /^NAME +CREATED +GRANTS +DESCRIPTION\nrobot\$ci +\d{4}-\d\d-\d\dT[\d:]+Z +team\/\*\*=push +CI pushes\n$/);
   const store = await openAccessStore(data);
   assert.equal(await verifySecret(secret, (await store.getAccount('robot$ci'))!.secretHash), true);
   assert.equal(await verifySecret('alice password', (await store.getAccount('alice'))!.secretHash), true);

@@ -3,6 +3,7 @@ import { BosunError } from '../../errors.js';
 import { formatGrants } from '../../registry/access/accounts.js';
 import type { AccessStore, Account } from '../../registry/access/store.js';
 import { withFeatureStores } from '../../registry/registry-target.js';
+import { table } from '../format.js';
 import type { Command } from 'commander';
 import { registryTarget, targetOptions, type TargetFlags } from './target.js';
 
@@ -49,17 +50,19 @@ export function wantsJson(flags: ListFlags): boolean {
   return flags.json === true || flags.format === 'json';
 }
 
-/** Accounts as a table (NAME, CREATED, GRANTS) or JSON without secret hashes. */
+/** Accounts as a table (NAME, CREATED, GRANTS, and DESCRIPTION when any has one) or JSON without secret hashes. */
 export function printAccounts(accounts: readonly Account[], json: boolean): void {
   if (json) {
     const shown = accounts.map((a) => ({ name: a.name, kind: a.kind, description: a.description, createdAt: new Date(a.createdAt).toISOString(), grants: a.grants }));
     process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
     return;
   }
-  const rows = accounts.map((a) => [a.name, new Date(a.createdAt).toISOString().slice(0, 19) + 'Z', formatGrants(a.grants) || '-']);
-  const width = Math.max(4, ...rows.map((r) => r[0]!.length));
-  process.stdout.write(`${'NAME'.padEnd(width)}  CREATED               GRANTS\n`);
-  for (const r of rows) process.stdout.write(`${r[0]!.padEnd(width)}  ${r[1]}  ${r[2]}\n`);
+  const hasDescriptions = accounts.some((a) => a.description);
+  const rows = accounts.map((a) => [
+    a.name, new Date(a.createdAt).toISOString().slice(0, 19) + 'Z', formatGrants(a.grants) || '-',
+    ...(hasDescriptions ? [a.description ?? ''] : []),
+  ]);
+  process.stdout.write(table(['NAME', 'CREATED', 'GRANTS', ...(hasDescriptions ? ['DESCRIPTION'] : [])], rows));
 }
 
 export type DataFlags = TargetFlags;
