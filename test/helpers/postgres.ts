@@ -9,6 +9,7 @@
 // initdb refuses to run as root, so as root the cluster runs as Debian's `postgres` user
 // (runuser). Needs the apt package postgresql.
 import { execFile } from 'node:child_process';
+import { after, before } from 'node:test';
 import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
@@ -75,5 +76,28 @@ export async function startPostgres(): Promise<TestPostgres> {
       await exec('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One cluster for a whole test file: started before its tests, stopped after them, once the
+ * cleanups handed to `defer` (apps and stores using it) have run, newest first.
+ */
+export function postgresForFile(): { server: () => TestPostgres; defer: (cleanup: () => Promise<void>) => void } {
+  let server: TestPostgres | undefined;
+  const cleanups: Array<() => Promise<void>> = [];
+  before(async () => {
+    server = await startPostgres();
+  });
+  after(async () => {
+    for (const c of cleanups.reverse()) await c();
+    await server?.stop();
+  });
+  return {
+    server: () => {
+      if (!server) throw new Error('postgresForFile: the cluster starts in before(); use it inside a test');
+      return server;
+    },
+    defer: (cleanup) => void cleanups.push(cleanup),
   };
 }

@@ -1,7 +1,7 @@
 // Garbage collection in a fleet: two registry apps (replicas) over one PostgreSQL database and
 // one blob store, each with its own ContentGuard, as separate processes have. What keeps GC on
 // one replica from deleting content another is about to reference is in the database.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,20 +18,11 @@ import type { MetaStore } from '../../src/registry/meta-store/meta-store.js';
 import { PostgresMetaStore } from '../../src/registry/meta-store/postgres.js';
 import { UploadSpool } from '../../src/registry/upload-spool.js';
 import { digestOf } from '../../src/oci/digest.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { postgresForFile } from '../helpers/postgres.js';
 import { pushBlob } from './helpers.js';
 import { later, stored } from './lifecycle-helpers.js';
 
-let server: TestPostgres;
-const cleanup: Array<() => Promise<void>> = [];
-
-before(async () => {
-  server = await startPostgres();
-});
-after(async () => {
-  for (const c of cleanup.reverse()) await c();
-  await server.stop();
-});
+const pg = postgresForFile();
 
 const lifecycle = { gc: { grace: '1h', deleteUntagged: false }, retention: { pullFlush: '1h', rules: [] } };
 
@@ -46,7 +37,7 @@ async function replica(url: string, blobs: BlobStore): Promise<Replica> {
   const meta = await PostgresMetaStore.open({ url });
   const spool = await new UploadSpool(await mkdtemp(join(tmpdir(), 'bosun-gc-fleet-'))).open();
   const { app } = await buildRegistryApp({ blobs, meta, spool, extensions: [lifecycleExtension(lifecycle)] });
-  cleanup.push(async () => {
+  pg.defer(async () => {
     await app.close();
     await meta.close();
   });
@@ -75,7 +66,7 @@ function pausingStat(inner: BlobStore, key: string): { blobs: BlobStore; paused:
 }
 
 test('gc on replica A does not delete content replica B has just found stored and is about to link', async () => {
-  const url = await server.createDatabase();
+  const url = await pg.server().createDatabase();
   const shared = new MemoryBlobStore();
   const a = await replica(url, shared);
   // Old content nothing references: GC's candidate.
@@ -101,7 +92,7 @@ test('gc on replica A does not delete content replica B has just found stored an
 });
 
 test('gc and retention run on one replica at a time: a second run is REGISTRY_GC_BUSY until the first ends', async () => {
-  const url = await server.createDatabase();
+  const url = await pg.server().createDatabase();
   const shared = new MemoryBlobStore();
   const [a, b] = [await replica(url, shared), await replica(url, shared)];
   await pushBlob(a.app, 'r', digestOf('x'));

@@ -1,7 +1,7 @@
 // Immutable tags across processes: two registry apps over one database (each with its own
 // connection, guard and rule cache), as two replicas or two servers on one meta.db would be.
 // The check runs inside the write's transaction, so no in-process lock is what saves them.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -20,19 +20,10 @@ import type { MetaStore } from '../../src/registry/meta-store/meta-store.js';
 import { PostgresMetaStore } from '../../src/registry/meta-store/postgres.js';
 import { SqliteMetaStore } from '../../src/registry/meta-store/sqlite.js';
 import { UploadSpool } from '../../src/registry/upload-spool.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { postgresForFile } from '../helpers/postgres.js';
 import { codeOf, imageManifest, putManifest } from './helpers.js';
 
-let server: TestPostgres;
-const cleanup: Array<() => Promise<void>> = [];
-
-before(async () => {
-  server = await startPostgres();
-});
-after(async () => {
-  for (const c of cleanup.reverse()) await c();
-  await server.stop();
-});
+const pg = postgresForFile();
 
 /** Two MetaStores on one fresh database: separate connections, as separate processes have. */
 const backends: Record<string, () => Promise<[MetaStore, MetaStore]>> = {
@@ -41,7 +32,7 @@ const backends: Record<string, () => Promise<[MetaStore, MetaStore]>> = {
     return [new SqliteMetaStore(file), new SqliteMetaStore(file)];
   },
   postgres: async () => {
-    const url = await server.createDatabase();
+    const url = await pg.server().createDatabase();
     return Promise.all([PostgresMetaStore.open({ url }), PostgresMetaStore.open({ url })]);
   },
 };
@@ -55,7 +46,7 @@ async function twoApps(metas: [MetaStore, MetaStore]): Promise<{ apps: FastifyIn
     const stores = openFeatureStores(meta);
     const spool = await new UploadSpool(await mkdtemp(join(tmpdir(), 'bosun-fleet-spool-'))).open();
     const { app } = await buildRegistryApp({ blobs, meta, spool, extensions: [immutableTags({ declared: [{ repository: 'prod/**', tag: 'v*' }], store: stores.rules })] });
-    cleanup.push(async () => {
+    pg.defer(async () => {
       await app.close();
       await stores.close();
       await meta.close();
@@ -101,7 +92,7 @@ for (const [name, open] of Object.entries(backends)) {
 
     test('guards over two stores, their puts interleaved at every await: one commits, one is REGISTRY_TAG_IMMUTABLE', async () => {
       const metas = await open();
-      cleanup.push(async () => {
+      pg.defer(async () => {
         for (const m of metas) await m.close();
       });
       const rules = new RuleSet([{ repository: '**', tag: 'v*' }]);

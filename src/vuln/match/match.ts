@@ -115,17 +115,16 @@ function hitsFor(p: Package, advisories: readonly Advisory[], ctx: PackageMatchC
  * adds only vulnerabilities the earlier ones missed.
  */
 function packageFindings(p: Package, plan: LookupPlan['perPackage'][number], answers: readonly Advisory[][], ctx: Omit<PackageMatchContext, 'query'>): Finding[] {
-  if (plan.length === 1) {
-    const { query, answer } = plan[0]!;
-    return mergeHits(p, query, hitsFor(p, answers[answer]!, { ...ctx, query }), ctx.compareFor);
-  }
-  const seen = new Set<string>();
+  // ids already reported, needed only when a package has more than one query
+  const seen = plan.length > 1 ? new Set<string>() : undefined;
   const out: Finding[] = [];
   for (const { query, answer } of plan) {
     for (const finding of mergeHits(p, query, hitsFor(p, answers[answer]!, { ...ctx, query }), ctx.compareFor)) {
-      const ids = [finding.id, ...finding.aliases];
-      if (ids.some((id) => seen.has(id))) continue;
-      for (const id of ids) seen.add(id);
+      if (seen) {
+        const ids = [finding.id, ...finding.aliases];
+        if (ids.some((id) => seen.has(id))) continue;
+        for (const id of ids) seen.add(id);
+      }
       out.push(finding);
     }
   }

@@ -112,11 +112,9 @@ export function rateSeverity(records: readonly RatedRecord[], scores: readonly C
     if (v) return v;
   }
   // the preferred version, then the highest score within it (the first such vector on ties)
+  const rank = (s: CvssScore): number => cvssPreference.indexOf(s.version);
   let best: CvssScore | undefined;
-  for (const s of scores) {
-    const rank = cvssPreference.indexOf(s.version) - (best ? cvssPreference.indexOf(best.version) : Infinity);
-    if (rank < 0 || (rank === 0 && s.score > best!.score)) best = s;
-  }
+  for (const s of scores) if (!best || rank(s) < rank(best) || (rank(s) === rank(best) && s.score > best.score)) best = s;
   if (best) return { level: levelForScore(best.score, best.version), score: best.score, source: 'cvss', advisory: best.advisory, type: `CVSS_V${best.version[0]}` };
   for (const r of records) {
     const label = r.advisory.databaseSpecific?.severity;
